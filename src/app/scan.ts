@@ -1,0 +1,230 @@
+/**
+ * One-shot scan: sources → readers → parsers → engine (enrich, detect) → findings service →
+ * store, with a checkpoint (findings + processed objects + detector state, one transaction)
+ * every `commitEvery` objects and at the end. Objects already processed (by content
+ * fingerprint) are skipped, so scanning the same logs twice creates no duplicates and a second
+ * scan of new logs continues the same windows and aggregations.
+ */
+import type { BadReason, LogKind } from '../core/index.js';
+import { excerpt } from '../core/index.js';
+import { Engine, StateRegistry, type Detector, type Enricher } from '../engine/index.js';
+import { DETECTORS } from '../detectors/registry.js';
+import { ENRICHERS } from '../enrich/registry.js';
+import { FindingsService } from '../findings/index.js';
+import { detectKind, keyHints, parserFor, type ParserSession } from '../parsers/index.js';
+import { isGzip, objectFingerprint, readObject } from '../readers/index.js';
+import { expandPaths, type SourceObject } from '../sources/index.js';
+import type { ProcessedObject, Store } from '../store/index.js';
+import { IngestStats, type KindKey } from './ingest-stats.js';
+
+export interface ScanOptions {
+  /** Files, folders (recursive) or glob patterns. */
+  inputs: string[];
+  store: Store;
+  /** Force every object to this log type instead of detecting it. */
+  type?: LogKind;
+  /** Region for records and paths that name none. */
+  defaultRegion?: string;
+  /** Re-read objects that were already processed. */
+  force?: boolean;
+  /** VPC flow field order for objects without a header line. */
+  flowFields?: string[];
+  commitEvery?: number;
+  detectors?: readonly Detector[];
+  enrichers?: readonly Enricher[];
+  onProgress?: (p: ScanProgress) => void;
+}
+
+export interface ScanProgress {
+  objectsDone: number;
+  objectsTotal: number;
+  records: number;
+  bad: number;
+  bytesIn: number;
+  bytesOut: number;
+  elapsedMs: number;
+  current: string;
+}
+
+export interface FindingTally { type: string; severity: number; created: number; updated: number; occurrences: number }
+
+export interface ScanReport {
+  inputs: { missing: { arg: string; reason: string }[] };
+  objects: { total: number; processed: number; alreadyProcessed: number; failed: number };
+  ingest: IngestStats;
+  findings: { created: number; updated: number; suppressed: number; byType: FindingTally[] };
+  detectorErrors: { detector: string; count: number; sample: string }[];
+  durationMs: number;
+  /** 0 clean, 3 completed with input errors (bad records, unreadable objects, missing inputs). */
+  exitCode: 0 | 3;
+}
+
+const HEAD_BYTES = 4096;
+
+export async function scan(opts: ScanOptions): Promise<ScanReport> {
+  const started = Date.now();
+  const { store } = opts;
+  const ingest = new IngestStats();
+  const findings = new FindingsService();
+  findings.setFilters(await store.listFilters());
+  const state = new StateRegistry();
+  state.preload(await store.loadState());
+  const tallies = new Map<string, FindingTally>();
+  const tally = (type: string, severity: number) => {
+    let t = tallies.get(type);
+    if (!t) tallies.set(type, (t = { type, severity, created: 0, updated: 0, occurrences: 0 }));
+    t.severity = Math.max(t.severity, severity);
+    return t;
+  };
+  const engine = new Engine(opts.detectors ?? DETECTORS, opts.enrichers ?? ENRICHERS, (c) => {
+    findings.submit(c);
+    tally(c.type, c.severity).occurrences += c.count ?? 1;
+  }, {}, state);
+  const report: ScanReport = {
+    inputs: { missing: [] },
+    objects: { total: 0, processed: 0, alreadyProcessed: 0, failed: 0 },
+    ingest,
+    findings: { created: 0, updated: 0, suppressed: 0, byType: [] },
+    detectorErrors: [],
+    durationMs: 0,
+    exitCode: 0,
+  };
+
+  const { objects, missing } = await expandPaths(opts.inputs);
+  report.inputs.missing = missing;
+  report.objects.total = objects.length;
+
+  let sinceCommit: ProcessedObject[] = [];
+  const seenThisRun = new Set<string>();
+  const progress = { objectsDone: 0, objectsTotal: objects.length, records: 0, bad: 0, bytesIn: 0, bytesOut: 0, elapsedMs: 0, current: '' };
+  let lastProgress = 0;
+  const tick = (force = false) => {
+    const now = Date.now();
+    if (!opts.onProgress || (!force && now - lastProgress < 200)) return;
+    lastProgress = now;
+    progress.elapsedMs = now - started;
+    progress.records = ingest.recordTotal;
+    progress.bad = ingest.badTotal;
+    opts.onProgress(progress);
+  };
+
+  const commit = async () => {
+    const flushed = await findings.flush(store);
+    report.findings.created += flushed.created.length;
+    report.findings.updated += flushed.updated.length;
+    report.findings.suppressed += flushed.suppressed;
+    for (const f of flushed.created) tally(f.type, f.severity).created++;
+    for (const f of flushed.updated) tally(f.type, f.severity).updated++;
+    await store.commit({ findings: flushed.findings, objects: sinceCommit, state: state.snapshots() });
+    sinceCommit = [];
+  };
+  for (const obj of objects) {
+    progress.current = obj.key;
+    const rec = await processObject(obj, opts, engine, ingest, seenThisRun, store, report);
+    if (rec) sinceCommit.push(rec);
+    progress.objectsDone++;
+    progress.bytesIn += rec?.size ?? 0;
+    tick();
+    if (sinceCommit.length >= (opts.commitEvery ?? 200)) await commit();
+  }
+  await commit();
+  tick(true);
+
+  report.findings.byType = [...tallies.values()].sort((a, b) => b.severity - a.severity || a.type.localeCompare(b.type));
+  report.detectorErrors = [...engine.detectorErrors].map(([detector, e]) => ({ detector, ...e }));
+  report.durationMs = Date.now() - started;
+  if (ingest.badTotal > 0 || missing.length > 0 || report.objects.failed > 0 || report.detectorErrors.length > 0) report.exitCode = 3;
+  return report;
+}
+
+async function processObject(
+  obj: SourceObject, opts: ScanOptions, engine: Engine, ingest: IngestStats, seen: Set<string>, store: Store, report: ScanReport,
+): Promise<ProcessedObject | undefined> {
+  const hints = keyHints(obj.key);
+  let fingerprint: string;
+  try {
+    fingerprint = await objectFingerprint(obj);
+  } catch (e) {
+    ingest.bad(hints.kind ?? 'unknown', 'read-error', { object: obj.uri, excerpt: excerpt((e as Error).message) });
+    report.objects.failed++;
+    return undefined;
+  }
+  if (!opts.force && (seen.has(fingerprint) || (await store.processedObjects([fingerprint])).has(fingerprint))) {
+    report.objects.alreadyProcessed++;
+    return undefined;
+  }
+  seen.add(fingerprint);
+  report.objects.processed++;
+  const done = (kind: KindKey, records: number, bad: number): ProcessedObject => ({
+    fingerprint, uri: obj.uri, kind, size: obj.size, records, bad, processedAt: new Date().toISOString(),
+  });
+  if (hints.digest) {
+    ingest.skipped('cloudtrail', 'digest');
+    ingest.of('cloudtrail').objects++;
+    return done('cloudtrail', 0, 0);
+  }
+  if (obj.size === 0) {
+    const k = opts.type ?? hints.kind ?? 'unknown';
+    ingest.of(k).objects++;
+    ingest.bad(k, 'empty-object', { object: obj.uri, excerpt: '0 bytes' });
+    return done(k, 0, 1);
+  }
+
+  let kind: KindKey = opts.type ?? 'unknown';
+  let session: ParserSession | undefined;
+  let head: Buffer[] = [];
+  let headLen = 0;
+  let records = 0;
+  let bad = 0;
+  const sink = {
+    event: (e: Parameters<Engine['process']>[0]) => { records++; engine.process(e); },
+    bad: (reason: BadReason, position: number | undefined, text: string) => {
+      bad++;
+      ingest.bad(kind, reason, { object: obj.uri, position, excerpt: text });
+    },
+    skipped: (reason: string, n = 1) => ingest.skipped(kind, reason, n),
+  };
+  const start = (headBuf: Buffer) => {
+    const detected = opts.type ?? detectKind(obj.key, hints, headBuf);
+    if (!detected) return false;
+    kind = detected;
+    session = parserFor(detected).open({
+      objectName: obj.uri, hints, defaultRegion: opts.defaultRegion ?? 'us-east-1', flowFields: opts.flowFields,
+    }, sink);
+    return true;
+  };
+  let undetectable = false;
+  let unknownHead = '';
+  const gzip = await isGzip(obj).catch(() => false);
+  const outcome = await readObject(obj, gzip, (chunk) => {
+    if (undetectable) return;
+    if (session) { session.push(chunk); return; }
+    head.push(chunk);
+    headLen += chunk.length;
+    if (headLen < HEAD_BYTES) return;
+    const h = Buffer.concat(head);
+    head = [];
+    if (!start(h)) { undetectable = true; unknownHead = h.toString('latin1', 0, 80); return; }
+    session!.push(h);
+  });
+  if (!session && !undetectable && headLen > 0) {
+    const h = Buffer.concat(head);
+    if (start(h)) session!.push(h);
+    else { undetectable = true; unknownHead = h.toString('latin1', 0, 80); }
+  }
+  const ks = ingest.of(kind);
+  ks.objects++;
+  ks.bytesIn += outcome.bytesIn;
+  ks.bytesOut += outcome.bytesOut;
+  if (undetectable) {
+    sink.bad('unknown-type', undefined, excerpt(unknownHead));
+  } else if (outcome.bytesOut === 0 && !outcome.error) {
+    sink.bad('empty-object', undefined, gzip ? 'gzip with no content' : '0 bytes');
+  }
+  session?.end(Boolean(outcome.error));
+  if (outcome.error) {
+    sink.bad(outcome.error.reason, undefined, excerpt(`${outcome.error.message} after ${outcome.bytesOut} decompressed bytes`));
+  }
+  ks.records += records;
+  return done(kind, records, bad);
+}

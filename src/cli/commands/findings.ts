@@ -1,0 +1,114 @@
+/**
+ * `vigil findings list|get|archive|unarchive`: read and triage stored findings. `--json`
+ * prints GuardDuty's finding JSON exactly (as GetFindings returns it).
+ */
+import type { Command } from 'commander';
+import type { Finding, SeverityLevel } from '../../core/index.js';
+import { parseSeverityLevel } from '../../core/index.js';
+import { openStore, type Store } from '../../store/index.js';
+import { fail, severityLabel, table } from '../format.js';
+import { dbOption } from './common.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+function resourceName(f: Finding): string {
+  const r = f.resource;
+  if (r.instanceDetails) return r.instanceDetails.instanceId || r.instanceDetails.networkInterfaces?.[0]?.networkInterfaceId || 'instance';
+  if (r.s3BucketDetails?.length) return r.s3BucketDetails.map((b) => b.name).join(', ');
+  if (r.accessKeyDetails) return r.accessKeyDetails.userName || r.accessKeyDetails.accessKeyId || r.accessKeyDetails.principalId || 'access key';
+  return r.resourceType;
+}
+
+async function withStore<T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(db).catch((e: Error) => fail(`cannot open ${db}: ${e.message}`));
+  try { return await fn(store); } finally { await store.close(); }
+}
+
+export function registerFindings(program: Command): void {
+  const findings = program.command('findings').description('list, show and triage stored findings');
+
+  findings.command('list')
+    .description('list findings, most severe first (active ones unless --archived or --all)')
+    .addOption(dbOption())
+    .option('--type <type>', 'finding type (repeatable or comma-separated)', collect)
+    .option('--severity <level>', 'Low, Medium, High or Critical (repeatable or comma-separated)', collect)
+    .option('--account <id>', 'AWS account id (repeatable or comma-separated)', collect)
+    .option('--archived', 'only archived findings')
+    .option('--all', 'active and archived findings')
+    .option('--sort <field>', 'severity | updatedAt | createdAt | count | type', 'severity')
+    .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 50)
+    .option('--json', 'print the findings as a JSON array of GuardDuty findings')
+    .action(async (o: { db: string; type?: string[]; severity?: string[]; account?: string[]; archived?: boolean; all?: boolean; sort: string; limit: number; json?: boolean }) => {
+      const severities = (o.severity ?? []).map((s) => parseSeverityLevel(s) ?? fail(`unknown severity "${s}": use Low, Medium, High or Critical`, 2)) as SeverityLevel[];
+      if (!['severity', 'updatedAt', 'createdAt', 'count', 'type'].includes(o.sort)) fail(`--sort must be severity, updatedAt, createdAt, count or type`, 2);
+      if (!Number.isFinite(o.limit) || o.limit < 1) fail('--limit must be a positive number', 2);
+      await withStore(o.db, async (store) => {
+        const q = { types: o.type, severities, accountIds: o.account, archived: o.all ? undefined : Boolean(o.archived) };
+        const list = await store.queryFindings({ ...q, limit: o.limit, sort: { field: o.sort as 'severity', order: o.sort === 'type' ? 'ASC' : 'DESC' } });
+        if (o.json) { process.stdout.write(JSON.stringify(list, null, 2) + '\n'); return; }
+        const counts = await store.countFindings(q);
+        if (list.length === 0) { process.stdout.write(`No findings match (${counts.total} in ${o.db}).\n`); return; }
+        process.stdout.write(table(['Severity', 'Type', 'Resource', 'Account', 'Region', 'Count', 'Last seen', 'Id'],
+          list.map((f) => [severityLabel(f.severity), f.type, resourceName(f), f.accountId, f.region, f.service.count,
+            f.service.eventLastSeen.replace('.000Z', 'Z'), f.id])) + '\n');
+        process.stdout.write(`${list.length} of ${counts.total} shown. Details: vigil findings get <id>\n`);
+      });
+    });
+
+  findings.command('get')
+    .description('show findings by id')
+    .argument('<ids...>', 'finding ids (32 hex characters)')
+    .addOption(dbOption())
+    .option('--json', 'print GuardDuty finding JSON (an array, as GetFindings returns)')
+    .action(async (ids: string[], o: { db: string; json?: boolean }) => {
+      await withStore(o.db, async (store) => {
+        const found = await store.getFindings(ids);
+        const missing = ids.filter((id) => !found.some((f) => f.id === id));
+        if (o.json) process.stdout.write(JSON.stringify(found, null, 2) + '\n');
+        else for (const f of found) process.stdout.write(describe(f));
+        if (missing.length) {
+          process.stderr.write(`vigil: no finding with id ${missing.join(', ')} in ${o.db} (vigil findings list shows the ids)\n`);
+          process.exitCode = found.length ? 3 : 1;
+        }
+      });
+    });
+
+  for (const [name, archived] of [['archive', true], ['unarchive', false]] as const) {
+    findings.command(name)
+      .description(`${archived ? 'archive' : 'unarchive'} findings by id`)
+      .argument('<ids...>', 'finding ids')
+      .addOption(dbOption())
+      .action(async (ids: string[], o: { db: string }) => {
+        await withStore(o.db, async (store) => {
+          const n = await store.setArchived(ids, archived);
+          process.stdout.write(`${n} finding${n === 1 ? '' : 's'} ${archived ? 'archived' : 'unarchived'}.\n`);
+        });
+      });
+  }
+}
+
+function describe(f: Finding): string {
+  const s = f.service;
+  const a = s.action;
+  const lines = [
+    `${f.title}`,
+    `  ${severityLabel(f.severity)}  ${f.type}`,
+    `  id ${f.id}  ·  account ${f.accountId}  ·  ${f.region}${s.archived ? '  ·  ARCHIVED' : ''}`,
+    `  ${f.description}`,
+    `  resource: ${f.resource.resourceType} ${resourceName(f)} (${s.resourceRole})`,
+    `  seen ${s.count}× from ${s.eventFirstSeen} to ${s.eventLastSeen}`,
+  ];
+  if (a.awsApiCallAction) {
+    const c = a.awsApiCallAction;
+    lines.push(`  api: ${c.serviceName} ${c.api} by ${c.callerType}${c.remoteIpDetails ? ` ${c.remoteIpDetails.ipAddressV4 ?? c.remoteIpDetails.ipAddressV6}` : ''}${c.userAgent ? `  (${c.userAgent})` : ''}`);
+  }
+  if (a.networkConnectionAction) {
+    const n = a.networkConnectionAction;
+    lines.push(`  connection: ${n.connectionDirection} ${n.protocol} local ${n.localIpDetails?.ipAddressV4 ?? n.localIpDetails?.ipAddressV6}:${n.localPortDetails?.port}`
+      + ` remote ${n.remoteIpDetails?.ipAddressV4 ?? n.remoteIpDetails?.ipAddressV6}:${n.remotePortDetails?.port}${n.blocked ? ' (blocked)' : ''}`);
+  }
+  if (a.dnsRequestAction) lines.push(`  dns: ${a.dnsRequestAction.domain}`);
+  const extra = s.additionalInfo.value;
+  if (extra && extra !== '{}') lines.push(`  details: ${extra}`);
+  return lines.join('\n') + '\n\n';
+}

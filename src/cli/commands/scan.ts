@@ -1,0 +1,110 @@
+/**
+ * `vigil scan <file|dir|glob>…`: reads logs once, runs every detector, stores findings, and
+ * prints a findings table and an ingestion summary (or `--json`). Exit codes: 0 clean,
+ * 3 completed with input errors (bad records or objects, inputs that matched nothing),
+ * 1 could not run, 2 usage error.
+ */
+import type { Command } from 'commander';
+import { LOG_KINDS, type LogKind } from '../../core/index.js';
+import { scan, type ScanReport } from '../../app/scan.js';
+import { openStore } from '../../store/index.js';
+import { BAD_REASONS, type BadReason } from '../../core/index.js';
+import { bytes, fail, rate, severityLabel, table } from '../format.js';
+import { progressReporter } from '../progress.js';
+import { dbOption } from './common.js';
+
+export function registerScan(program: Command): void {
+  program.command('scan')
+    .description('scan CloudTrail, VPC Flow Logs and Route 53 Resolver query logs (files, folders, globs; gzip or plain)')
+    .argument('<paths...>', 'files, folders (read recursively) or glob patterns such as "logs/**/*.gz"')
+    .addOption(dbOption())
+    .option('-t, --type <type>', `force the log type instead of detecting it: ${LOG_KINDS.join('|')}`)
+    .option('--region <region>', 'region for records and paths that name none', 'us-east-1')
+    .option('--flow-fields <fields>', 'VPC flow field order for files without a header line, e.g. "version account-id interface-id srcaddr …"')
+    .option('--force', 're-read objects this database has already processed (their occurrences count again)')
+    .option('--json', 'print the scan report as JSON on stdout')
+    .option('--no-progress', 'do not show progress on stderr')
+    .addHelpText('after', `
+Examples:
+  vigil scan samples/                          scan the bundled sample logs
+  vigil scan ~/logs/AWSLogs --db audit.db       a downloaded S3 prefix, into audit.db
+  vigil scan "exports/**/*.json.gz" --type cloudtrail
+
+Exit codes: 0 clean · 3 completed with input errors (see the ingestion summary) · 1 failed · 2 usage error`)
+    .action(async (paths: string[], o: { db: string; type?: string; region: string; flowFields?: string; force?: boolean; json?: boolean; progress: boolean }) => {
+      if (o.type && !LOG_KINDS.includes(o.type as LogKind)) fail(`--type must be one of ${LOG_KINDS.join(', ')} (got ${o.type})`, 2);
+      const store = await openStore(o.db).catch((e: Error) => fail(`cannot open ${o.db}: ${e.message}`));
+      const bar = progressReporter(o.progress && !o.json);
+      let report: ScanReport;
+      try {
+        report = await scan({
+          inputs: paths, store, type: o.type as LogKind | undefined, defaultRegion: o.region, force: o.force,
+          flowFields: o.flowFields?.split(/[\s,]+/).filter(Boolean),
+          onProgress: (p) => bar.update(p),
+        });
+      } finally {
+        bar.stop();
+      }
+      const totals = await store.countFindings({ archived: false });
+      await store.close();
+      if (report.objects.total === 0) fail(`nothing to scan: ${report.inputs.missing.map((m) => `${m.arg} (${m.reason})`).join(', ')}`, 2);
+      if (o.json) process.stdout.write(JSON.stringify(jsonReport(report, o.db, totals.total), null, 2) + '\n');
+      else process.stdout.write(textReport(report, o.db, totals.total));
+      process.exitCode = report.exitCode;
+    });
+}
+
+function jsonReport(r: ScanReport, db: string, activeFindings: number) {
+  return {
+    db,
+    exitCode: r.exitCode,
+    durationMs: r.durationMs,
+    objects: r.objects,
+    missingInputs: r.inputs.missing,
+    ingest: r.ingest.kinds,
+    findings: { ...r.findings, activeInDatabase: activeFindings },
+    detectorErrors: r.detectorErrors,
+  };
+}
+
+function textReport(r: ScanReport, db: string, activeFindings: number): string {
+  const out: string[] = [];
+  const f = r.findings;
+  out.push('');
+  if (f.byType.length) {
+    out.push('Findings');
+    out.push(table(['Severity', 'Type', 'New', 'Updated', 'Occurrences'],
+      f.byType.map((t) => [severityLabel(t.severity), t.type, t.created, t.updated, t.occurrences])));
+  } else out.push('No findings from these logs.');
+  out.push(`${f.created} new, ${f.updated} updated${f.suppressed ? `, ${f.suppressed} suppressed by filters` : ''}; ${activeFindings} active findings in ${db}.`);
+  out.push('');
+  out.push('Ingestion');
+  const rows: (string | number)[][] = [];
+  for (const [kind, k] of Object.entries(r.ingest.kinds)) {
+    const badCount = Object.values(k!.bad).reduce((n, b) => n + b!.count, 0);
+    const skipped = Object.entries(k!.skipped).map(([why, n]) => `${n} ${why}`).join(', ');
+    rows.push([kind, k!.objects, k!.records.toLocaleString('en-US'), bytes(k!.bytesIn), badCount, skipped || '–']);
+  }
+  out.push(table(['Log type', 'Objects', 'Records', 'Read', 'Bad', 'Skipped'], rows));
+  const o = r.objects;
+  const mb = Object.values(r.ingest.kinds).reduce((n, k) => n + k!.bytesOut, 0) / 1e6;
+  out.push(`${o.processed} objects read${o.alreadyProcessed ? `, ${o.alreadyProcessed} already processed (skipped; --force re-reads them)` : ''}`
+    + ` in ${(r.durationMs / 1000).toFixed(1)} s (${rate(r.ingest.recordTotal, r.durationMs, 'records')}, ${rate(mb, r.durationMs, 'MB')} decompressed).`);
+  const problems: string[] = [];
+  for (const [kind, k] of Object.entries(r.ingest.kinds)) {
+    for (const [reason, b] of Object.entries(k!.bad)) {
+      problems.push(`  ${kind} · ${reason} × ${b!.count}: ${BAD_REASONS[reason as BadReason]}`);
+      for (const s of b!.samples) problems.push(`      ${s.object}${s.position ? `:${s.position}` : ''}  ${s.excerpt}`);
+    }
+  }
+  for (const m of r.inputs.missing) problems.push(`  input ${m.arg}: ${m.reason}`);
+  for (const d of r.detectorErrors) problems.push(`  detector ${d.detector} failed ${d.count}× (events skipped for it): ${d.sample}`);
+  if (problems.length) {
+    out.push('');
+    out.push('Completed with errors (exit code 3); everything else was read:');
+    out.push(...problems);
+  }
+  out.push('');
+  out.push(f.byType.length ? `Next: vigil findings list --db ${db}` : '');
+  return out.join('\n') + '\n';
+}

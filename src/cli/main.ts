@@ -1,0 +1,28 @@
+/**
+ * The `vigil` command line. Each command lives in commands/<name>.ts and registers itself here.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { registerScan } from './commands/scan.js';
+import { registerFindings } from './commands/findings.js';
+import { registerTypes } from './commands/types.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('vigil')
+  .description('Threat detection for AWS logs with GuardDuty\'s finding types and format')
+  .version(pkg.version)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerScan(program);
+registerFindings(program);
+registerTypes(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  process.stderr.write(`vigil: ${(e as Error).message}\n`);
+  process.exit(1);
+}

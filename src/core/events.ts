@@ -1,0 +1,145 @@
+/**
+ * The typed events that parsers produce and detectors consume: one shape per log kind.
+ *
+ * Contract: an event handed to `onEvent` is only valid during that call. Parsers may reuse
+ * event objects between records (the flow parser does), so a detector that keeps anything
+ * copies the primitive fields it needs into its keyed state.
+ */
+
+export type LogKind = 'cloudtrail' | 'vpcflow' | 'dns';
+export const LOG_KINDS: readonly LogKind[] = ['cloudtrail', 'vpcflow', 'dns'];
+
+/** Fields every event has. Times are epoch milliseconds (event time, not wall time). */
+export interface EventBase {
+  readonly kind: LogKind;
+  time: number;
+  accountId: string;
+  region: string;
+}
+
+/** The parts of a CloudTrail record detectors read; the record itself stays in `raw`. */
+export interface CloudTrailUserIdentity {
+  type?: string;
+  principalId?: string;
+  arn?: string;
+  accountId?: string;
+  accessKeyId?: string;
+  userName?: string;
+  invokedBy?: string;
+  sessionContext?: {
+    sessionIssuer?: { type?: string; principalId?: string; arn?: string; accountId?: string; userName?: string };
+    attributes?: { creationDate?: string; mfaAuthenticated?: string };
+    assumedRoot?: string;
+    ec2RoleDelivery?: string;
+    sourceIdentity?: string;
+  };
+  [k: string]: unknown;
+}
+
+export interface CloudTrailRecord {
+  eventVersion?: string;
+  eventTime?: string;
+  eventSource?: string;
+  eventName?: string;
+  awsRegion?: string;
+  sourceIPAddress?: string;
+  userAgent?: string;
+  userIdentity?: CloudTrailUserIdentity;
+  requestParameters?: Record<string, unknown> | null;
+  responseElements?: Record<string, unknown> | null;
+  errorCode?: string;
+  errorMessage?: string;
+  eventID?: string;
+  eventType?: string;
+  readOnly?: boolean;
+  recipientAccountId?: string;
+  vpcEndpointId?: string;
+  additionalEventData?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+export interface CloudTrailEvent extends EventBase {
+  readonly kind: 'cloudtrail';
+  eventSource: string;
+  eventName: string;
+  /** `sourceIPAddress` as logged: an IP, or a service name such as `ec2.amazonaws.com`. */
+  sourceIp: string;
+  userAgent: string;
+  errorCode: string;
+  identity: CloudTrailUserIdentity;
+  raw: CloudTrailRecord;
+  enrich: CloudTrailEnrichment;
+}
+
+/** Published by enrichers for CloudTrail events. */
+export interface CloudTrailEnrichment {
+  /** The caller IP when `sourceIPAddress` is an address (else ''). */
+  callerIp: string;
+  /** The caller is an AWS service acting for the principal (invokedBy / service-name source). */
+  viaAwsService: boolean;
+  /** Caller IP is globally routable. */
+  callerIpPublic: boolean;
+}
+
+export type FlowAction = 'ACCEPT' | 'REJECT' | '';
+export type FlowDirection = 'INBOUND' | 'OUTBOUND' | 'UNKNOWN';
+
+export interface FlowEvent extends EventBase {
+  readonly kind: 'vpcflow';
+  version: number;
+  interfaceId: string;
+  srcAddr: string;
+  dstAddr: string;
+  srcPort: number;
+  dstPort: number;
+  /** IANA protocol number, -1 when absent. */
+  protocol: number;
+  packets: number;
+  bytes: number;
+  /** Flow window end, epoch ms (`time` is the start). */
+  end: number;
+  action: FlowAction;
+  vpcId: string;
+  subnetId: string;
+  instanceId: string;
+  tcpFlags: number;
+  pktSrcAddr: string;
+  pktDstAddr: string;
+  /** `ingress`/`egress` from v5+ records, '' when absent. */
+  flowDirection: string;
+  enrich: FlowEnrichment;
+}
+
+/** Published by the flow-direction enricher: which side is the monitored interface. */
+export interface FlowEnrichment {
+  direction: FlowDirection;
+  localAddr: string;
+  localPort: number;
+  remoteAddr: string;
+  remotePort: number;
+  remotePublic: boolean;
+}
+
+export interface DnsAnswer {
+  Rdata?: string;
+  Type?: string;
+  Class?: string;
+}
+
+export interface DnsEvent extends EventBase {
+  readonly kind: 'dns';
+  /** Lower-case, without the trailing dot. */
+  queryName: string;
+  queryType: string;
+  rcode: string;
+  answers: DnsAnswer[];
+  srcAddr: string;
+  srcPort: number;
+  vpcId: string;
+  instanceId: string;
+  transport: string;
+  raw: Record<string, unknown>;
+}
+
+export type VigilEvent = CloudTrailEvent | FlowEvent | DnsEvent;
+export type EventOf<K extends LogKind> = Extract<VigilEvent, { kind: K }>;

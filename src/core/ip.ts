@@ -1,0 +1,85 @@
+/**
+ * IP address helpers for the hot path: IPv4 as unsigned 32-bit numbers, classification of
+ * private/reserved ranges, and formatting. IPv6 is classified from its text form.
+ */
+
+/** Parses dotted IPv4 to an unsigned 32-bit number; -1 if it is not a valid IPv4 address. */
+export function ipv4ToInt(s: string): number {
+  let n = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      n = n * 256 + part; part = 0; digits = 0;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return n * 256 + part;
+}
+
+export function intToIpv4(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+export function isIpv4(s: string): boolean { return ipv4ToInt(s) >= 0; }
+export function isIpv6(s: string): boolean { return s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s); }
+export function isIp(s: string): boolean { return isIpv4(s) || isIpv6(s); }
+
+/** [network, prefix length] ranges that are not globally routable (RFC 6890 and friends). */
+const V4_NON_PUBLIC: ReadonlyArray<readonly [number, number]> = [
+  [0x00000000, 8], // 0.0.0.0/8 "this network"
+  [0x0a000000, 8], // 10/8
+  [0x64400000, 10], // 100.64/10 carrier-grade NAT
+  [0x7f000000, 8], // loopback
+  [0xa9fe0000, 16], // 169.254/16 link-local (IMDS, Amazon DNS)
+  [0xac100000, 12], // 172.16/12
+  [0xc0000000, 24], // 192.0.0/24
+  [0xc0000200, 24], // 192.0.2/24 TEST-NET-1
+  [0xc0a80000, 16], // 192.168/16
+  [0xc6120000, 15], // 198.18/15 benchmarking
+  [0xc6336400, 24], // 198.51.100/24 TEST-NET-2
+  [0xcb007100, 24], // 203.0.113/24 TEST-NET-3
+  [0xe0000000, 4], // multicast
+  [0xf0000000, 4], // reserved + broadcast
+];
+
+const V4_MASKS = V4_NON_PUBLIC.map(([net, len]) => [net >>> 0, len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0] as const);
+
+/** True when an IPv4 number is in a private, shared, loopback, link-local, documentation or multicast range. */
+export function isNonPublicV4(n: number): boolean {
+  for (let i = 0; i < V4_MASKS.length; i++) {
+    const [net, mask] = V4_MASKS[i];
+    if (((n & mask) >>> 0) === net) return true;
+  }
+  return false;
+}
+
+/** RFC 1918 + CGNAT + link-local only: addresses that are "inside" a VPC. */
+export function isPrivateV4(n: number): boolean {
+  return ((n & 0xff000000) >>> 0) === 0x0a000000 || ((n & 0xfff00000) >>> 0) === 0xac100000
+    || ((n & 0xffff0000) >>> 0) === 0xc0a80000 || ((n & 0xffc00000) >>> 0) === 0x64400000
+    || ((n & 0xffff0000) >>> 0) === 0xa9fe0000;
+}
+
+/** Is this address (v4 or v6 text) globally routable? Non-IP strings are not. */
+export function isPublicIp(s: string): boolean {
+  const n = ipv4ToInt(s);
+  if (n >= 0) return !isNonPublicV4(n);
+  if (!isIpv6(s)) return false;
+  const l = s.toLowerCase();
+  if (l === '::1' || l === '::') return false;
+  if (l.startsWith('fe8') || l.startsWith('fe9') || l.startsWith('fea') || l.startsWith('feb')) return false; // fe80::/10
+  if (l.startsWith('fc') || l.startsWith('fd')) return false; // unique local fc00::/7
+  if (l.startsWith('ff')) return false; // multicast
+  if (l.startsWith('2001:db8:') || l.startsWith('2001:0db8:')) return false; // documentation
+  if (l.startsWith('::ffff:')) return isPublicIp(l.slice(7));
+  return true;
+}
+
+/** Puts an address in the right RemoteIpDetails member. */
+export function ipDetails(addr: string): { ipAddressV4?: string; ipAddressV6?: string } {
+  return isIpv6(addr) ? { ipAddressV6: addr } : { ipAddressV4: addr };
+}

@@ -1,0 +1,32 @@
+/**
+ * Every detector Vigil runs, one line each. Adding a detector is one file (with its test beside
+ * it) plus one line here; a test checks that each declared finding type is in the catalogue.
+ */
+import type { Detector } from '../engine/index.js';
+import { rootCredentialUsage } from './cloudtrail/root-credential-usage.js';
+import { cloudTrailLoggingDisabled } from './cloudtrail/cloudtrail-logging-disabled.js';
+import { passwordPolicyChange } from './cloudtrail/password-policy-change.js';
+import { pentestUserAgent } from './cloudtrail/pentest-user-agent.js';
+import { s3BlockPublicAccess } from './cloudtrail/s3-block-public-access.js';
+import { s3BucketPublicAccess } from './cloudtrail/s3-bucket-public-access.js';
+import { s3AccessLoggingDisabled } from './cloudtrail/s3-access-logging-disabled.js';
+import { bedrockLoggingDisabled } from './cloudtrail/bedrock-logging-disabled.js';
+import { bruteForce } from './vpcflow/brute-force.js';
+import { portscan } from './vpcflow/portscan.js';
+import { portSweep } from './vpcflow/port-sweep.js';
+import { metadataDnsRebind } from './dns/metadata-dns-rebind.js';
+
+export const DETECTORS: readonly Detector[] = [
+  rootCredentialUsage,
+  cloudTrailLoggingDisabled,
+  passwordPolicyChange,
+  pentestUserAgent,
+  s3BlockPublicAccess,
+  s3BucketPublicAccess,
+  s3AccessLoggingDisabled,
+  bedrockLoggingDisabled,
+  bruteForce,
+  portscan,
+  portSweep,
+  metadataDnsRebind,
+] as Detector[];

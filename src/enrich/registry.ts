@@ -1,0 +1,12 @@
+/**
+ * The enrichers, in the order they run (later ones may read what earlier ones published).
+ * Adding one is one file plus one line here.
+ */
+import type { Enricher } from '../engine/index.js';
+import { cloudTrailCaller } from './cloudtrail-caller.js';
+import { flowDirection } from './flow-direction.js';
+
+export const ENRICHERS: readonly Enricher[] = [
+  cloudTrailCaller as Enricher,
+  flowDirection as Enricher,
+];

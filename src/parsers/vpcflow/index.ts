@@ -1,0 +1,172 @@
+/**
+ * VPC Flow Logs parser (text, versions 2–8). A hand-written byte scanner: each line is cut at
+ * single spaces, numbers are read straight from the bytes, and only the string fields detectors
+ * use become strings (repeated values such as the account and interface reuse the last string).
+ * One event object is reused for every line (see the event contract in core/events.ts).
+ */
+import type { FlowEvent } from '../../core/index.js';
+import { excerpt } from '../../core/index.js';
+import type { Parser, ParseOptions, ParseSink, ParserSession } from '../types.js';
+import { LineSplitter, skipTimestampPrefix } from '../lines.js';
+import { DEFAULT_FIELDS, F, FLOW_FIELDS, parseHeader, normaliseFieldName } from './fields.js';
+
+const DASH = 45;
+
+/** Remembers the last string made for a field so repeated byte runs reuse it. */
+class StringCache {
+  private bytes: Buffer = Buffer.alloc(0);
+  private str = '';
+  get(buf: Buffer, s: number, e: number): string {
+    const n = e - s;
+    if (n === this.bytes.length && buf.compare(this.bytes, 0, n, s, e) === 0) return this.str;
+    this.bytes = Buffer.from(buf.subarray(s, e));
+    this.str = this.bytes.toString('latin1');
+    return this.str;
+  }
+}
+
+function newEvent(): FlowEvent {
+  return {
+    kind: 'vpcflow', time: 0, accountId: '', region: '', version: 0, interfaceId: '', srcAddr: '', dstAddr: '',
+    srcPort: -1, dstPort: -1, protocol: -1, packets: 0, bytes: 0, end: 0, action: '', vpcId: '', subnetId: '',
+    instanceId: '', tcpFlags: 0, pktSrcAddr: '', pktDstAddr: '', flowDirection: '',
+    enrich: { direction: 'UNKNOWN', localAddr: '', localPort: -1, remoteAddr: '', remotePort: -1, remotePublic: false },
+  };
+}
+
+class FlowSession implements ParserSession {
+  private fields: F[];
+  private sawHeader = false;
+  private readonly ev = newEvent();
+  private readonly caches: StringCache[] = Array.from({ length: 32 }, () => new StringCache());
+  private readonly lines: LineSplitter;
+  private readonly region: string;
+
+  constructor(private readonly opts: ParseOptions, private readonly sink: ParseSink) {
+    this.fields = (opts.flowFields ?? DEFAULT_FIELDS).map((n) => FLOW_FIELDS[normaliseFieldName(n)] ?? F.Ignore);
+    this.region = opts.hints.region || opts.defaultRegion;
+    this.lines = new LineSplitter(
+      (buf, s, e, n) => this.line(buf, s, e, n),
+      (n, head) => sink.bad('line-too-long', n, excerpt(head.toString('latin1'))),
+    );
+  }
+
+  push(chunk: Buffer): void { this.lines.push(chunk); }
+  end(): void { this.lines.end(); }
+
+  private line(buf: Buffer, s: number, e: number, lineNo: number): void {
+    s = skipTimestampPrefix(buf, s, e);
+    const c0 = buf[s];
+    if (c0 >= 97 && c0 <= 122 || c0 === 36) { // a letter or '$': a header line
+      const h = parseHeader(buf.toString('latin1', s, e));
+      if (h) { this.fields = h; this.sawHeader = true; return; }
+      this.sink.bad('flow-field-invalid', lineNo, excerpt(buf.toString('latin1', s, e)));
+      return;
+    }
+    const ev = this.ev;
+    const fields = this.fields;
+    const nf = fields.length;
+    // defaults for fields the format may not carry
+    ev.version = 0; ev.accountId = this.opts.hints.accountId || ''; ev.interfaceId = ''; ev.srcAddr = ''; ev.dstAddr = '';
+    ev.srcPort = -1; ev.dstPort = -1; ev.protocol = -1; ev.packets = 0; ev.bytes = 0; ev.time = 0; ev.end = 0;
+    ev.action = ''; ev.vpcId = ''; ev.subnetId = ''; ev.instanceId = ''; ev.tcpFlags = 0; ev.pktSrcAddr = '';
+    ev.pktDstAddr = ''; ev.flowDirection = ''; ev.region = this.region;
+    let status = 0; // 0 OK, 1 NODATA, 2 SKIPDATA
+    let pos = s;
+    let i = 0;
+    for (; i < nf && pos <= e; i++) {
+      let end = buf.indexOf(32, pos);
+      if (end < 0 || end > e) end = e;
+      const f = fields[i];
+      if (f !== F.Ignore) {
+        const dash = end - pos === 1 && buf[pos] === DASH;
+        switch (f) {
+          case F.Version: ev.version = dash ? 0 : readUint(buf, pos, end); break;
+          case F.AccountId: if (!dash) ev.accountId = this.caches[f].get(buf, pos, end); break;
+          case F.InterfaceId: if (!dash) ev.interfaceId = this.caches[f].get(buf, pos, end); break;
+          case F.SrcAddr: if (!dash) ev.srcAddr = buf.toString('latin1', pos, end); break;
+          case F.DstAddr: if (!dash) ev.dstAddr = buf.toString('latin1', pos, end); break;
+          case F.SrcPort: ev.srcPort = dash ? -1 : readUint(buf, pos, end); if (ev.srcPort > 65535) return this.invalid(buf, s, e, lineNo, 'srcport'); break;
+          case F.DstPort: ev.dstPort = dash ? -1 : readUint(buf, pos, end); if (ev.dstPort > 65535) return this.invalid(buf, s, e, lineNo, 'dstport'); break;
+          case F.Protocol: ev.protocol = dash ? -1 : readUint(buf, pos, end); if (ev.protocol > 255) return this.invalid(buf, s, e, lineNo, 'protocol'); break;
+          case F.Packets: ev.packets = dash ? 0 : readUint(buf, pos, end); break;
+          case F.Bytes: ev.bytes = dash ? 0 : readUint(buf, pos, end); break;
+          case F.Start: ev.time = dash ? 0 : readUint(buf, pos, end) * 1000; break;
+          case F.End: ev.end = dash ? 0 : readUint(buf, pos, end) * 1000; break;
+          case F.Action:
+            if (dash) ev.action = '';
+            else if (buf[pos] === 65 && end - pos === 6) ev.action = 'ACCEPT';
+            else if (buf[pos] === 82 && end - pos === 6) ev.action = 'REJECT';
+            else return this.invalid(buf, s, e, lineNo, 'action');
+            break;
+          case F.LogStatus:
+            if (buf[pos] === 79) status = 0; // OK
+            else if (buf[pos] === 78) status = 1; // NODATA
+            else if (buf[pos] === 83) status = 2; // SKIPDATA
+            else if (!dash) return this.invalid(buf, s, e, lineNo, 'log-status');
+            break;
+          case F.VpcId: if (!dash) ev.vpcId = this.caches[f].get(buf, pos, end); break;
+          case F.SubnetId: if (!dash) ev.subnetId = this.caches[f].get(buf, pos, end); break;
+          case F.InstanceId: if (!dash) ev.instanceId = this.caches[f].get(buf, pos, end); break;
+          case F.TcpFlags: ev.tcpFlags = dash ? 0 : readUint(buf, pos, end); break;
+          case F.PktSrcAddr: if (!dash) ev.pktSrcAddr = buf.toString('latin1', pos, end); break;
+          case F.PktDstAddr: if (!dash) ev.pktDstAddr = buf.toString('latin1', pos, end); break;
+          case F.Region: if (!dash) ev.region = this.caches[f].get(buf, pos, end); break;
+          case F.FlowDirection: if (!dash) ev.flowDirection = this.caches[f].get(buf, pos, end); break;
+          default: break;
+        }
+      }
+      pos = end + 1;
+    }
+    // one NaN check per line rather than per field: readUint returns NaN for any non-digit
+    if (Number.isNaN(ev.srcPort + ev.dstPort + ev.protocol + ev.packets + ev.bytes + ev.time + ev.end + ev.version + ev.tcpFlags)) {
+      return this.invalid(buf, s, e, lineNo, nanField(ev));
+    }
+    if (i < nf || pos <= e) {
+      this.sink.bad('flow-field-count', lineNo, excerpt(`expected ${nf} fields${this.sawHeader ? ' (from the header)' : ''}: ${buf.toString('latin1', s, e)}`));
+      return;
+    }
+    if (status === 1) { this.sink.skipped('nodata'); return; }
+    if (status === 2) { this.sink.skipped('skipdata'); return; }
+    if (ev.time === 0 || (ev.srcAddr === '' && ev.dstAddr === '')) {
+      this.sink.bad('flow-field-invalid', lineNo, excerpt(`no start time or addresses: ${buf.toString('latin1', s, e)}`));
+      return;
+    }
+    this.sink.event(ev);
+  }
+
+  private invalid(buf: Buffer, s: number, e: number, lineNo: number, field: string): void {
+    this.sink.bad('flow-field-invalid', lineNo, excerpt(`${field}: ${buf.toString('latin1', s, e)}`));
+  }
+}
+
+/** Unsigned decimal from bytes; NaN on any non-digit or empty input. */
+function readUint(buf: Buffer, s: number, e: number): number {
+  if (s >= e) return NaN;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function nanField(ev: FlowEvent): string {
+  const named: [string, number][] = [['version', ev.version], ['srcport', ev.srcPort], ['dstport', ev.dstPort], ['protocol', ev.protocol],
+    ['packets', ev.packets], ['bytes', ev.bytes], ['start', ev.time], ['end', ev.end], ['tcp-flags', ev.tcpFlags]];
+  return named.find(([, v]) => Number.isNaN(v))?.[0] ?? 'field';
+}
+
+export const vpcFlowParser: Parser = {
+  kind: 'vpcflow',
+  sniff(path, head) {
+    const text = head.toString('latin1', 0, Math.min(head.length, 2048));
+    const first = text.split('\n', 1)[0].trim();
+    if (parseHeader(first)) return 1;
+    if (/^(\S+ )?[2-8] (\d{12}|-) (eni-[0-9a-f]+|-) \S+ \S+ /.test(first)) return 0.9;
+    if (/vpcflowlogs|flow-?log/i.test(path)) return 0.3;
+    return 0;
+  },
+  open: (opts: ParseOptions, sink: ParseSink) => new FlowSession(opts, sink),
+};

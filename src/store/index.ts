@@ -1,0 +1,16 @@
+/**
+ * @module store
+ * Persistence behind one interface: findings, processed objects, detector state, filters.
+ */
+export type { Store, CommitBatch, FindingQuery, FilterRecord, ProcessedObject, StateRow, StoreCounts } from './types.js';
+export { SqliteStore } from './sqlite/index.js';
+
+import { SqliteStore } from './sqlite/index.js';
+import type { Store } from './types.js';
+
+/** Opens (and migrates) the store a location names. Only SQLite files for now. */
+export async function openStore(location: string): Promise<Store> {
+  const store = new SqliteStore(location);
+  await store.migrate();
+  return store;
+}

@@ -1,0 +1,167 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3, WAL). Findings keep their full
+ * GuardDuty JSON plus the columns queries filter and sort on.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Finding, SeverityLevel } from '../../core/index.js';
+import { severityLevel, severityRange } from '../../core/index.js';
+import type { CommitBatch, FilterRecord, FindingQuery, StateRow, Store, StoreCounts } from '../types.js';
+import { MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+const SORT_COLUMNS = { severity: 'severity', updatedAt: 'updated_at', createdAt: 'created_at', count: 'count', type: 'type' } as const;
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(readonly location: string) {
+    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    this.db = new Database(location);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  async migrate(): Promise<void> {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`${this.location} was written by a newer Vigil (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade Vigil`);
+    }
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  async getFindings(ids: string[]): Promise<Finding[]> {
+    if (ids.length === 0) return [];
+    const rows = this.db.prepare(`SELECT json FROM findings WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as Row[];
+    return rows.map((r) => JSON.parse(r.json as string) as Finding);
+  }
+
+  private where(q: Omit<FindingQuery, 'limit' | 'offset' | 'sort'>): { sql: string; args: unknown[] } {
+    const parts: string[] = [];
+    const args: unknown[] = [];
+    if (q.types?.length) { parts.push(`type IN (${q.types.map(() => '?').join(',')})`); args.push(...q.types); }
+    if (q.accountIds?.length) { parts.push(`account_id IN (${q.accountIds.map(() => '?').join(',')})`); args.push(...q.accountIds); }
+    if (q.severities?.length) {
+      parts.push('(' + q.severities.map(() => '(severity >= ? AND severity < ?)').join(' OR ') + ')');
+      for (const s of q.severities) args.push(...severityRange(s));
+    }
+    if (q.archived !== undefined) { parts.push('archived = ?'); args.push(q.archived ? 1 : 0); }
+    return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+  }
+
+  async queryFindings(q: FindingQuery): Promise<Finding[]> {
+    const { sql, args } = this.where(q);
+    const sort = q.sort ?? { field: 'severity', order: 'DESC' };
+    const col = SORT_COLUMNS[sort.field];
+    const order = sort.order === 'ASC' ? 'ASC' : 'DESC';
+    const rows = this.db.prepare(`SELECT json FROM findings ${sql} ORDER BY ${col} ${order}, updated_at DESC, id LIMIT ? OFFSET ?`)
+      .all(...args, q.limit ?? 50, q.offset ?? 0) as Row[];
+    return rows.map((r) => JSON.parse(r.json as string) as Finding);
+  }
+
+  async countFindings(q: Omit<FindingQuery, 'limit' | 'offset' | 'sort'> = {}): Promise<StoreCounts> {
+    const { sql, args } = this.where(q);
+    const bySeverity: Record<SeverityLevel, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
+    const byType: Record<string, number> = {};
+    let total = 0, archived = 0;
+    for (const r of this.db.prepare(`SELECT type, severity, archived, COUNT(*) AS n FROM findings ${sql} GROUP BY type, severity, archived`).all(...args) as Row[]) {
+      const n = r.n as number;
+      total += n;
+      if (r.archived) archived += n;
+      bySeverity[severityLevel(r.severity as number)] += n;
+      byType[r.type as string] = (byType[r.type as string] ?? 0) + n;
+    }
+    return { total, archived, bySeverity, byType };
+  }
+
+  async setArchived(ids: string[], archived: boolean): Promise<number> {
+    let changed = 0;
+    const get = this.db.prepare('SELECT json FROM findings WHERE id = ?');
+    const put = this.db.prepare('UPDATE findings SET archived = ?, json = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const row = get.get(id) as Row | undefined;
+        if (!row) continue;
+        const f = JSON.parse(row.json as string) as Finding;
+        if (f.service.archived === archived) continue;
+        f.service.archived = archived;
+        put.run(archived ? 1 : 0, JSON.stringify(f), id);
+        changed++;
+      }
+    })();
+    return changed;
+  }
+
+  async processedObjects(fingerprints: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const stmt = this.db.prepare('SELECT 1 FROM processed_objects WHERE fingerprint = ?');
+    for (const fp of fingerprints) if (stmt.get(fp)) out.add(fp);
+    return out;
+  }
+
+  async loadState(): Promise<StateRow[]> {
+    return (this.db.prepare('SELECT namespace, data FROM detector_state').all() as Row[])
+      .map((r) => ({ namespace: r.namespace as string, data: JSON.parse(r.data as string) }));
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    const upsert = this.db.prepare(`INSERT INTO findings (id, account_id, region, detector_id, type, severity, archived, count,
+        created_at, updated_at, event_first_seen, event_last_seen, resource_type, json)
+      VALUES (@id, @account_id, @region, @detector_id, @type, @severity, @archived, @count, @created_at, @updated_at,
+        @event_first_seen, @event_last_seen, @resource_type, @json)
+      ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, archived = excluded.archived, count = excluded.count,
+        updated_at = excluded.updated_at, event_first_seen = excluded.event_first_seen,
+        event_last_seen = excluded.event_last_seen, resource_type = excluded.resource_type, json = excluded.json`);
+    const obj = this.db.prepare(`INSERT OR REPLACE INTO processed_objects (fingerprint, uri, kind, size, records, bad, processed_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const st = this.db.prepare('INSERT OR REPLACE INTO detector_state (namespace, data, updated_at) VALUES (?, ?, ?)');
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const f of batch.findings ?? []) {
+        upsert.run({
+          id: f.id, account_id: f.accountId, region: f.region, detector_id: f.service.detectorId, type: f.type,
+          severity: f.severity, archived: f.service.archived ? 1 : 0, count: f.service.count, created_at: f.createdAt,
+          updated_at: f.updatedAt, event_first_seen: f.service.eventFirstSeen, event_last_seen: f.service.eventLastSeen,
+          resource_type: f.resource.resourceType, json: JSON.stringify(f),
+        });
+      }
+      for (const o of batch.objects ?? []) obj.run(o.fingerprint, o.uri, o.kind, o.size, o.records, o.bad, o.processedAt);
+      for (const s of batch.state ?? []) st.run(s.namespace, JSON.stringify(s.data), now);
+    })();
+  }
+
+  async listFilters(detectorId?: string): Promise<FilterRecord[]> {
+    const rows = (detectorId
+      ? this.db.prepare('SELECT * FROM filters WHERE detector_id = ? ORDER BY rank, name').all(detectorId)
+      : this.db.prepare('SELECT * FROM filters ORDER BY detector_id, rank, name').all()) as Row[];
+    return rows.map((r) => ({
+      detectorId: r.detector_id as string,
+      name: r.name as string,
+      description: (r.description as string | null) ?? undefined,
+      action: r.action as FilterRecord['action'],
+      rank: r.rank as number,
+      findingCriteria: JSON.parse(r.criteria as string),
+      tags: r.tags ? JSON.parse(r.tags as string) : undefined,
+    }));
+  }
+
+  async putFilter(f: FilterRecord): Promise<void> {
+    this.db.prepare(`INSERT OR REPLACE INTO filters (detector_id, name, description, action, rank, criteria, tags)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`).run(f.detectorId, f.name, f.description ?? null, f.action, f.rank,
+      JSON.stringify(f.findingCriteria), f.tags ? JSON.stringify(f.tags) : null);
+  }
+
+  async deleteFilter(detectorId: string, name: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM filters WHERE detector_id = ? AND name = ?').run(detectorId, name).changes > 0;
+  }
+
+  async close(): Promise<void> { this.db.close(); }
+}
