@@ -1,0 +1,114 @@
+/**
+ * Test harness: feeds real-shaped log text through the real parser, enrichers and engine and
+ * returns what detectors emitted and what the parser rejected. Detector tests use it so that
+ * every finding is proven from log records, not from hand-built event objects.
+ */
+import type { BadReason, FindingCandidate, LogKind, VigilEvent } from '../core/index.js';
+import { Engine, StateRegistry, type Detector, type Enricher } from '../engine/index.js';
+import { ENRICHERS } from '../enrich/registry.js';
+import { DETECTORS } from '../detectors/registry.js';
+import { keyHints, parserFor } from '../parsers/index.js';
+
+export interface ParsedText {
+  events: VigilEvent[];
+  bad: { reason: BadReason; position?: number; excerpt: string }[];
+  skipped: Record<string, number>;
+}
+
+/** Parses text (or bytes) as one object of `kind`, in chunks of `chunkSize` bytes. Events are copied (parsers reuse them). */
+export function parseText(kind: LogKind, input: string | Buffer, opts: { path?: string; chunkSize?: number; flowFields?: string[] } = {}): ParsedText {
+  const out: ParsedText = { events: [], bad: [], skipped: {} };
+  const buf = typeof input === 'string' ? Buffer.from(input) : input;
+  const session = parserFor(kind).open({
+    objectName: opts.path ?? 'test', hints: keyHints(opts.path ?? ''), defaultRegion: 'us-east-1', flowFields: opts.flowFields,
+  }, {
+    event: (e) => out.events.push(structuredClone(e)),
+    bad: (reason, position, excerpt) => out.bad.push({ reason, position, excerpt }),
+    skipped: (reason, n = 1) => { out.skipped[reason] = (out.skipped[reason] ?? 0) + n; },
+  });
+  const step = opts.chunkSize ?? buf.length;
+  for (let i = 0; i < buf.length; i += Math.max(1, step)) session.push(buf.subarray(i, i + Math.max(1, step)));
+  session.end(false);
+  return out;
+}
+
+export interface DetectRun {
+  candidates: FindingCandidate[];
+  bad: ParsedText['bad'];
+  engine: Engine;
+}
+
+/**
+ * Runs log text of one or more kinds through parser → enrichers → engine with the given
+ * detectors (default: all registered). Pass `state` to continue from an earlier run.
+ */
+export function detect(inputs: { kind: LogKind; text: string; path?: string }[], opts: { detectors?: readonly Detector[]; enrichers?: readonly Enricher[]; state?: StateRegistry } = {}): DetectRun {
+  const candidates: FindingCandidate[] = [];
+  const engine = new Engine(opts.detectors ?? DETECTORS, opts.enrichers ?? ENRICHERS, (c) => candidates.push(c), {}, opts.state ?? new StateRegistry());
+  const bad: ParsedText['bad'] = [];
+  for (const input of inputs) {
+    const session = parserFor(input.kind).open({ objectName: input.path ?? 'test', hints: keyHints(input.path ?? ''), defaultRegion: 'us-east-1' }, {
+      event: (e) => engine.process(e),
+      bad: (reason, position, excerpt) => bad.push({ reason, position, excerpt }),
+      skipped: () => {},
+    });
+    session.push(Buffer.from(input.text));
+    session.end(false);
+  }
+  return { candidates, bad, engine };
+}
+
+/** CloudTrail records → the `{"Records":[…]}` text an S3-delivered file holds. */
+export function cloudTrailFile(records: object[]): string {
+  return JSON.stringify({ Records: records });
+}
+
+/** A realistic CloudTrail record; override any field. */
+export function ctRecord(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'IAMUser', principalId: 'AIDAEXAMPLEPRINCIPAL1', arn: 'arn:aws:iam::111122223333:user/alice',
+      accountId: '111122223333', accessKeyId: 'AKIAEXAMPLEKEY000001', userName: 'alice',
+    },
+    eventTime: '2026-03-02T10:15:00Z',
+    eventSource: 'iam.amazonaws.com',
+    eventName: 'ListUsers',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '198.51.100.23',
+    userAgent: 'aws-cli/2.15.30 md/awscrt#0.19.19 ua/2.0 os/linux#6.1.0-18-amd64 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#debian.12 md/prompt#off command/iam.list-users',
+    requestParameters: null,
+    responseElements: null,
+    requestID: 'd3c8b1f2-6a1e-4c59-9a1b-3f0c2a7e8d11',
+    eventID: 'b7e5c1a4-2f93-4d8e-8c0a-5e6f7a8b9c01',
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: '111122223333',
+    eventCategory: 'Management',
+    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: 'iam.amazonaws.com' },
+    ...over,
+  };
+}
+
+/** VPC flow log v2 text with the header AWS writes to S3. */
+export function flowFile(lines: string[], header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'): string {
+  return [header, ...lines].join('\n') + '\n';
+}
+
+/** One v2 flow line. */
+export function flowLine(f: { src: string; dst: string; sport: number; dport: number; proto?: number; packets?: number; bytes?: number; start: number; end?: number; action?: 'ACCEPT' | 'REJECT'; eni?: string; account?: string }): string {
+  return [2, f.account ?? '111122223333', f.eni ?? 'eni-0a1b2c3d4e5f60718', f.src, f.dst, f.sport, f.dport, f.proto ?? 6,
+    f.packets ?? 3, f.bytes ?? 180, f.start, f.end ?? f.start + 60, f.action ?? 'ACCEPT', 'OK'].join(' ');
+}
+
+/** One Route 53 Resolver query log line (JSON). */
+export function dnsLine(over: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    version: '1.100000', account_id: '111122223333', region: 'us-east-1', vpc_id: 'vpc-0a1b2c3d4e5f60718',
+    query_timestamp: '2026-03-02T10:15:00Z', query_name: 'example.com.', query_type: 'A', query_class: 'IN',
+    rcode: 'NOERROR', answers: [{ Rdata: '93.184.216.34', Type: 'A', Class: 'IN' }], srcaddr: '10.0.1.25', srcport: '45678',
+    transport: 'UDP', srcids: { instance: 'i-0a1b2c3d4e5f60718' },
+    ...over,
+  });
+}
