@@ -5,6 +5,7 @@
  * fingerprint) are skipped, so scanning the same logs twice creates no duplicates and a second
  * scan of new logs continues the same windows and aggregations.
  */
+import { resolve } from 'node:path';
 import type { BadReason, LogKind } from '../core/index.js';
 import { excerpt } from '../core/index.js';
 import { Engine, StateRegistry, type Detector, type Enricher } from '../engine/index.js';
@@ -90,7 +91,11 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
     exitCode: 0,
   };
 
-  const { objects, missing } = await expandPaths(opts.inputs);
+  // never read the store's own files when a scanned folder holds them
+  const own = new Set([store.location, `${store.location}-wal`, `${store.location}-shm`, `${store.location}-journal`].map((p) => resolve(p)));
+  const expanded = await expandPaths(opts.inputs);
+  const objects = expanded.objects.filter((o) => !own.has(o.uri));
+  const missing = expanded.missing;
   report.inputs.missing = missing;
   report.objects.total = objects.length;
 

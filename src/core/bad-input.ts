@@ -5,7 +5,7 @@
  */
 
 export const BAD_REASONS = {
-  'gzip-corrupt': 'the gzip stream is corrupt or cut short; records before the damage were kept — re-fetch the object',
+  'gzip-corrupt': 'the gzip stream is corrupt or cut short; records decompressed before the damage were kept — re-fetch the object',
   'read-error': 'the object could not be read (permissions, vanished file); check access and rescan',
   'empty-object': 'the object is empty; nothing to read',
   'unknown-type': 'the log type could not be recognised from the path or content; pass --type cloudtrail|vpcflow|dns',

@@ -121,6 +121,8 @@ export class JsonRecordScanner {
       this.h.junk(buf.toString('latin1', pos, Math.min(lineEnd, pos + 120)), this.index);
       pos = lineEnd + 1;
     }
+    // a record that opened on the chunk's last byte: keep its start for the next chunk
+    if (this.depth > 0) this.keep(buf, this.recordStart, len);
   }
   /**
    * Scans inside a record from pos. Returns the position after the record when it closes,

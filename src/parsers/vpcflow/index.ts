@@ -57,11 +57,9 @@ class FlowSession implements ParserSession {
   private line(buf: Buffer, s: number, e: number, lineNo: number): void {
     s = skipTimestampPrefix(buf, s, e);
     const c0 = buf[s];
-    if (c0 >= 97 && c0 <= 122 || c0 === 36) { // a letter or '$': a header line
+    if (c0 >= 97 && c0 <= 122 || c0 === 36) { // a letter or '$': a header line, or data that starts with an id
       const h = parseHeader(buf.toString('latin1', s, e));
       if (h) { this.fields = h; this.sawHeader = true; return; }
-      this.sink.bad('flow-field-invalid', lineNo, excerpt(buf.toString('latin1', s, e)));
-      return;
     }
     const ev = this.ev;
     const fields = this.fields;
@@ -136,7 +134,11 @@ class FlowSession implements ParserSession {
   }
 
   private invalid(buf: Buffer, s: number, e: number, lineNo: number, field: string): void {
-    this.sink.bad('flow-field-invalid', lineNo, excerpt(`${field}: ${buf.toString('latin1', s, e)}`));
+    const text = buf.toString('latin1', s, e);
+    // a value in the wrong place is usually a missing or extra field: say so
+    const n = text.split(' ').length;
+    if (n !== this.fields.length) this.sink.bad('flow-field-count', lineNo, excerpt(`expected ${this.fields.length} fields, got ${n}: ${text}`));
+    else this.sink.bad('flow-field-invalid', lineNo, excerpt(`${field}: ${text}`));
   }
 }
 
