@@ -1,0 +1,100 @@
+/**
+ * The store conformance suite: what every Store backend must do. Each backend's test calls
+ * `storeConformance(name, open)`; the PostgreSQL store will run the same suite.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Finding } from '../core/index.js';
+import type { Store } from './types.js';
+
+export function sampleFinding(id: string, over: { type?: string; severity?: number; accountId?: string; archived?: boolean; updatedAt?: string } = {}): Finding {
+  return {
+    schemaVersion: '2.0', accountId: over.accountId ?? '111122223333', region: 'us-east-1', partition: 'aws', id,
+    arn: `arn:aws:guardduty:us-east-1:111122223333:detector/d/finding/${id}`, type: over.type ?? 'Recon:EC2/Portscan',
+    title: 't', description: 'd', severity: over.severity ?? 5, createdAt: '2026-03-02T10:00:00.000Z', updatedAt: over.updatedAt ?? '2026-03-02T10:00:00.000Z',
+    resource: { resourceType: 'Instance', instanceDetails: { instanceId: 'i-1' } },
+    service: { serviceName: 'guardduty', detectorId: 'd', archived: over.archived ?? false, count: 1, eventFirstSeen: '2026-03-02T09:00:00.000Z',
+      eventLastSeen: '2026-03-02T10:00:00.000Z', resourceRole: 'ACTOR', action: { actionType: 'NETWORK_CONNECTION' }, additionalInfo: { value: '{}', type: 'default' } },
+  };
+}
+
+export function storeConformance(name: string, open: () => Promise<Store>): void {
+  const fresh = async () => { const s = await open(); await s.migrate(); return s; };
+
+  test(`${name}: migrate is idempotent`, async () => {
+    const s = await fresh();
+    await s.migrate();
+    assert.equal((await s.countFindings()).total, 0);
+    await s.close();
+  });
+
+  test(`${name}: commit upserts findings and round-trips the JSON exactly`, async () => {
+    const s = await fresh();
+    const f = sampleFinding('a'.repeat(32));
+    await s.commit({ findings: [f] });
+    assert.deepEqual(await s.getFindings([f.id, 'missing']), [f]);
+    const updated = { ...f, severity: 8, service: { ...f.service, count: 7 } };
+    await s.commit({ findings: [updated] });
+    const [got] = await s.getFindings([f.id]);
+    assert.equal(got.service.count, 7);
+    assert.equal((await s.countFindings()).total, 1);
+    await s.close();
+  });
+
+  test(`${name}: queries filter by type, severity level, account and archived; sort and page`, async () => {
+    const s = await fresh();
+    await s.commit({ findings: [
+      sampleFinding('1'.repeat(32), { severity: 2, type: 'A:B/C', updatedAt: '2026-03-02T10:00:01.000Z' }),
+      sampleFinding('2'.repeat(32), { severity: 5.5, accountId: '444455556666' }),
+      sampleFinding('3'.repeat(32), { severity: 8, archived: true }),
+      sampleFinding('4'.repeat(32), { severity: 7.2 }),
+    ] });
+    const ids = (fs: Finding[]) => fs.map((f) => f.id[0]);
+    assert.deepEqual(ids(await s.queryFindings({})), ['3', '4', '2', '1']);
+    assert.deepEqual(ids(await s.queryFindings({ archived: false })), ['4', '2', '1']);
+    assert.deepEqual(ids(await s.queryFindings({ severities: ['High'] })), ['3', '4']);
+    assert.deepEqual(ids(await s.queryFindings({ severities: ['Low', 'Medium'] })), ['2', '1']);
+    assert.deepEqual(ids(await s.queryFindings({ types: ['A:B/C'] })), ['1']);
+    assert.deepEqual(ids(await s.queryFindings({ accountIds: ['444455556666'] })), ['2']);
+    assert.deepEqual(ids(await s.queryFindings({ limit: 2, offset: 1 })), ['4', '2']);
+    assert.deepEqual(ids(await s.queryFindings({ sort: { field: 'severity', order: 'ASC' } })), ['1', '2', '4', '3']);
+    const c = await s.countFindings();
+    assert.deepEqual([c.total, c.archived, c.bySeverity.High, c.byType['Recon:EC2/Portscan']], [4, 1, 2, 3]);
+    await s.close();
+  });
+
+  test(`${name}: archive and unarchive change the stored JSON too`, async () => {
+    const s = await fresh();
+    const f = sampleFinding('b'.repeat(32));
+    await s.commit({ findings: [f] });
+    assert.equal(await s.setArchived([f.id, 'nope'], true), 1);
+    assert.equal((await s.getFindings([f.id]))[0].service.archived, true);
+    assert.equal(await s.setArchived([f.id], true), 0);
+    assert.deepEqual((await s.queryFindings({ archived: true })).map((x) => x.id), [f.id]);
+    assert.equal(await s.setArchived([f.id], false), 1);
+    await s.close();
+  });
+
+  test(`${name}: processed objects and detector state commit with the findings and read back`, async () => {
+    const s = await fresh();
+    await s.commit({
+      objects: [{ fingerprint: 'fp1', uri: '/x', kind: 'cloudtrail', size: 10, records: 2, bad: 0, processedAt: '2026-03-02T10:00:00.000Z' }],
+      state: [{ namespace: 'brute-force/windows', data: { v: 1, entries: [['k', { n: 1 }, 123]] } }],
+    });
+    assert.deepEqual([...await s.processedObjects(['fp1', 'fp2'])], ['fp1']);
+    assert.deepEqual(await s.loadState(), [{ namespace: 'brute-force/windows', data: { v: 1, entries: [['k', { n: 1 }, 123]] } }]);
+    await s.close();
+  });
+
+  test(`${name}: filters are stored per detector, ordered by rank`, async () => {
+    const s = await fresh();
+    await s.putFilter({ detectorId: 'd1', name: 'b', action: 'ARCHIVE', rank: 2, findingCriteria: { criterion: { type: { eq: ['x'] } } } });
+    await s.putFilter({ detectorId: 'd1', name: 'a', action: 'NOOP', rank: 1, findingCriteria: { criterion: {} }, description: 'saved view' });
+    await s.putFilter({ detectorId: 'd2', name: 'c', action: 'ARCHIVE', rank: 1, findingCriteria: { criterion: {} } });
+    assert.deepEqual((await s.listFilters('d1')).map((f) => f.name), ['a', 'b']);
+    assert.equal((await s.listFilters()).length, 3);
+    assert.equal(await s.deleteFilter('d1', 'b'), true);
+    assert.equal(await s.deleteFilter('d1', 'b'), false);
+    await s.close();
+  });
+}
