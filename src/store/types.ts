@@ -1,6 +1,6 @@
 /**
  * The store interface every backend implements (SQLite embedded; PostgreSQL later) and the
- * conformance suite in store/conformance.ts checks. All writes of one checkpoint go through
+ * conformance suite in testing/store-conformance.ts checks. All writes of one checkpoint go through
  * `commit`, atomically: findings, processed objects and detector state land together or not
  * at all, so a crash never leaves findings counted for an object the next run will read again.
  */

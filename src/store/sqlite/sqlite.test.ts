@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from './index.js';
-import { storeConformance } from '../conformance.js';
+import { storeConformance } from '../../testing/store-conformance.js';
 
 storeConformance('sqlite', async () => new SqliteStore(':memory:'));
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../core/index.js';
-import type { Store } from './types.js';
+import type { Store } from '../store/types.js';
 
 export function sampleFinding(id: string, over: { type?: string; severity?: number; accountId?: string; archived?: boolean; updatedAt?: string } = {}): Finding {
   return {
