@@ -29,4 +29,4 @@ export const DETECTORS: readonly Detector[] = [
   portscan,
   portSweep,
   metadataDnsRebind,
-] as Detector[];
+];

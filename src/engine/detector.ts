@@ -35,7 +35,11 @@ export interface Detector<K extends LogKind = LogKind> {
   onWatermark?(kind: K, watermark: number, ctx: DetectorContext): void;
 }
 
-/** Identity helper that keeps the event type narrowed to the declared kinds. */
-export function defineDetector<K extends LogKind>(d: Detector<K>): Detector<K> {
-  return d;
+/**
+ * Declares a detector. Inside the definition the event type is narrowed to the declared kinds;
+ * the result is the kind-erased `Detector` the engine and registry hold (the engine only ever
+ * offers a detector events of its declared kinds).
+ */
+export function defineDetector<K extends LogKind>(d: Detector<K>): Detector {
+  return d as unknown as Detector;
 }

@@ -7,6 +7,6 @@ import { cloudTrailCaller } from './cloudtrail-caller.js';
 import { flowDirection } from './flow-direction.js';
 
 export const ENRICHERS: readonly Enricher[] = [
-  cloudTrailCaller as Enricher,
-  flowDirection as Enricher,
+  cloudTrailCaller,
+  flowDirection,
 ];
