@@ -30,7 +30,7 @@ const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 
 // a tiny deterministic PRNG so the samples never change between runs
 let seed = 20260302;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
 const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
 const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
 const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
