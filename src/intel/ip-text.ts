@@ -2,34 +2,9 @@
  * Parsing of indicator text shared by the list formats: IPv4/IPv6 addresses, CIDRs, `ip:port`,
  * and domains (with or without a scheme, path or trailing dot).
  */
-import { ipv4ToInt } from '../core/index.js';
+import { ipv4ToInt, ipv6ToHex } from '../core/index.js';
 
-/** Expands an IPv6 address to 32 lower-case hex digits; undefined if invalid. */
-export function ipv6ToHex(s: string): string | undefined {
-  let text = s.toLowerCase();
-  const pct = text.indexOf('%');
-  if (pct >= 0) text = text.slice(0, pct);
-  // an embedded IPv4 tail (::ffff:1.2.3.4)
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.', lastColon)) {
-    const v4 = ipv4ToInt(text.slice(lastColon + 1));
-    if (v4 < 0) return undefined;
-    text = text.slice(0, lastColon + 1) + ((v4 >>> 16) & 0xffff).toString(16) + ':' + (v4 & 0xffff).toString(16);
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const fill = 8 - head.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) return undefined;
-  const groups = [...head, ...Array(halves.length === 2 ? fill : 0).fill('0'), ...tail];
-  let out = '';
-  for (const g of groups) {
-    if (!/^[0-9a-f]{1,4}$/.test(g)) return undefined;
-    out += g.padStart(4, '0');
-  }
-  return out.length === 32 ? out : undefined;
-}
+export { ipv6ToHex };
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
 

@@ -102,6 +102,36 @@ export function flowLine(f: { src: string; dst: string; sport: number; dport: nu
     f.packets ?? 3, f.bytes ?? 180, f.start, f.end ?? f.start + 60, f.action ?? 'ACCEPT', 'OK'].join(' ');
 }
 
+/** The full v5 field set, in the order AWS documents it, as the header of a custom-format file. */
+export const FLOW_V5_HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status '
+  + 'vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id sublocation-type sublocation-id '
+  + 'pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path';
+
+/** One line for FLOW_V5_HEADER: adds the VPC, subnet and instance ids, TCP flags and flow direction. */
+export function flowLineV5(f: Parameters<typeof flowLine>[0] & { tcpFlags?: number; direction: 'ingress' | 'egress'; instance?: string; vpc?: string; subnet?: string }): string {
+  const v2 = flowLine(f).split(' ');
+  v2[0] = '5';
+  return [...v2, f.vpc ?? 'vpc-0a1b2c3d4e5f60718', f.subnet ?? 'subnet-0f1e2d3c4b5a69788', f.instance ?? 'i-0a1b2c3d4e5f60718',
+    f.tcpFlags ?? 0, f.src.includes(':') ? 'IPv6' : 'IPv4', f.src, f.dst, 'us-east-1', 'use1-az4', '-', '-', '-', '-',
+    f.direction, f.direction === 'egress' ? '8' : '-'].join(' ');
+}
+
+/**
+ * One TCP connection as the interface logs it (v2): the client→server record, then the
+ * server→client one. A REJECTed connection logs only the client's record (no reply got out).
+ */
+export function tcpConnection(c: {
+  client: string; server: string; clientPort: number; serverPort: number; start: number; end?: number;
+  packets?: [number, number]; bytes?: [number, number]; action?: 'ACCEPT' | 'REJECT'; eni?: string;
+}): string[] {
+  const [pc, ps] = c.packets ?? [12, 10];
+  const [bc, bs] = c.bytes ?? [pc * 110, ps * 160];
+  const common = { start: c.start, end: c.end ?? c.start + 60, action: c.action, eni: c.eni };
+  const out = [flowLine({ ...common, src: c.client, dst: c.server, sport: c.clientPort, dport: c.serverPort, packets: pc, bytes: bc })];
+  if (c.action !== 'REJECT') out.push(flowLine({ ...common, src: c.server, dst: c.client, sport: c.serverPort, dport: c.clientPort, packets: ps, bytes: bs }));
+  return out;
+}
+
 /** One Route 53 Resolver query log line (JSON). */
 export function dnsLine(over: Record<string, unknown> = {}): string {
   return JSON.stringify({

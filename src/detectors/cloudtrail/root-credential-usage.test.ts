@@ -35,3 +35,13 @@ test('silent for IAM users, services acting for root, and failed root console si
   ]);
   assert.deepEqual(out, []);
 });
+
+test('root acting in its own console session (invokedBy signin.amazonaws.com) counts; failed sign-in steps do not', () => {
+  const console = { ...ROOT, invokedBy: 'signin.amazonaws.com' };
+  const out = run([
+    ctRecord({ userIdentity: console, eventName: 'CreateAccessKey', requestParameters: { userName: 'deploy' } }),
+    ctRecord({ userIdentity: ROOT, eventSource: 'signin.amazonaws.com', eventName: 'ExternalIdPDirectoryLogin', responseElements: { ExternalIdPDirectoryLogin: 'Failure' }, errorMessage: 'Failed authentication' }),
+    ctRecord({ userIdentity: ROOT, eventSource: 'signin.amazonaws.com', eventName: 'PasswordUpdated', responseElements: { PasswordUpdated: 'Failure' } }),
+  ]);
+  assert.deepEqual(out.map((c) => c.action.awsApiCallAction?.api), ['CreateAccessKey']);
+});

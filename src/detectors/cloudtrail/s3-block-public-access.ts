@@ -1,7 +1,8 @@
 /**
  * Policy:S3/AccountBlockPublicAccessDisabled and Policy:S3/BucketBlockPublicAccessDisabled
  * (Low): S3 Block Public Access turned off for the account or a bucket — the configuration
- * deleted, or put with any of its four settings false. Successful calls only.
+ * deleted, or put with any of its four settings false or left out (a Put replaces the whole
+ * configuration, and a setting it omits is off). Successful calls only.
  */
 import { defineDetector } from '../../engine/index.js';
 import { SEVERITY } from '../../core/index.js';
@@ -9,11 +10,11 @@ import { apiCallAction, bool, fromCloudTrail, param, s3BucketResource, succeeded
 
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
-/** The settings a PublicAccessBlockConfiguration turns off (all four for a delete). */
+/** The settings a PublicAccessBlockConfiguration leaves off: false or absent (all four for a delete). */
 export function disabledSettings(config: unknown): string[] {
   if (typeof config !== 'object' || config === null) return [...SETTINGS];
   const c = config as Record<string, unknown>;
-  return SETTINGS.filter((k) => bool(c[k]) === false);
+  return SETTINGS.filter((k) => bool(c[k]) !== true);
 }
 
 export const s3BlockPublicAccess = defineDetector({
@@ -28,7 +29,9 @@ export const s3BlockPublicAccess = defineDetector({
   onEvent(e, ctx) {
     if (!succeeded(e)) return;
     const deleting = e.eventName.startsWith('Delete');
-    const off = deleting ? [...SETTINGS] : disabledSettings(param(e, 'PublicAccessBlockConfiguration'));
+    const config = param(e, 'PublicAccessBlockConfiguration');
+    if (!deleting && (typeof config !== 'object' || config === null)) return; // no body in the record: cannot tell
+    const off = deleting ? [...SETTINGS] : disabledSettings(config);
     if (off.length === 0) return;
     const account = e.eventName.includes('Account');
     const bucket = account ? '' : String(param(e, 'bucketName') ?? '');

@@ -2,7 +2,7 @@
  * Policy:S3/BucketAnonymousAccessGranted and Policy:S3/BucketPublicAccessGranted (High): a
  * bucket policy or ACL change opens a bucket to anyone on the internet (anonymous: ACL grant to
  * AllUsers, a public-read/public-read-write canned ACL, or a policy that allows Principal "*"
- * with no restricting condition) or to every authenticated AWS user (ACL grant to
+ * — or uses NotPrincipal — with no restricting condition) or to every authenticated AWS user (ACL grant to
  * AuthenticatedUsers, the authenticated-read canned ACL). Conditions on source IP, VPC, VPC
  * endpoint, organisation or account count as restricting. Successful calls only.
  */
@@ -24,11 +24,19 @@ function hasWildcardPrincipal(p: unknown): boolean {
   return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
 }
 
+const ANY_ADDRESS = new Set(['0.0.0.0/0', '::/0', '*']);
+
 function restricts(condition: unknown): boolean {
   if (typeof condition !== 'object' || condition === null) return false;
   for (const block of Object.values(condition as Record<string, unknown>)) {
     if (typeof block !== 'object' || block === null) continue;
-    if (Object.keys(block).some((k) => RESTRICTING_KEYS.test(k))) return true;
+    for (const [k, v] of Object.entries(block)) {
+      if (!RESTRICTING_KEYS.test(k)) continue;
+      // a source-IP condition that admits every address restricts nothing
+      const values = Array.isArray(v) ? v : [v];
+      if (/sourceip$/i.test(k) && values.some((x) => ANY_ADDRESS.has(String(x)))) continue;
+      return true;
+    }
   }
   return false;
 }
@@ -39,7 +47,8 @@ export function policyExposure(policy: unknown): Exposure {
   if (!doc) return undefined;
   const stmts = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
   for (const s of stmts as Record<string, unknown>[]) {
-    if (s?.Effect !== 'Allow' || !hasWildcardPrincipal(s.Principal)) continue;
+    // Allow with NotPrincipal grants everyone but the principals named
+    if (s?.Effect !== 'Allow' || !(hasWildcardPrincipal(s.Principal) || s.NotPrincipal !== undefined)) continue;
     if (!restricts(s.Condition)) return 'anonymous';
   }
   return undefined;

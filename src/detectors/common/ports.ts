@@ -18,3 +18,11 @@ const PROTOCOLS: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 
 export function protocolName(n: number): string {
   return PROTOCOLS[n] ?? (n >= 0 ? `PROTOCOL_${n}` : 'Unknown');
 }
+
+/**
+ * UDP traceroute (Linux traceroute, mtr) sends one probe per hop to successive ports from 33434
+ * of the destination: many ports of one host, or one port of many hosts, but not a scan.
+ */
+export function isTracerouteProbe(protocol: number, dstPort: number): boolean {
+  return protocol === 17 && dstPort >= 33434 && dstPort <= 33534;
+}

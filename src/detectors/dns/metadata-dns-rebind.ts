@@ -5,10 +5,16 @@
  * AWS's own names for IMDS (`instance-data`, `*.internal`) are not findings.
  */
 import { defineDetector } from '../../engine/index.js';
-import { SEVERITY } from '../../core/index.js';
+import { SEVERITY, ipv6ToHex } from '../../core/index.js';
 import { dnsAction, dnsInstanceResource, dnsResourceKey } from '../common/network.js';
 
-const IMDS = new Set(['169.254.169.254', 'fd00:ec2::254']);
+const IMDS_V4 = '169.254.169.254';
+const IMDS_V6 = ipv6ToHex('fd00:ec2::254');
+
+/** Is an answer the metadata service, in any spelling of the IPv6 address? */
+function isImds(rdata: string): boolean {
+  return rdata === IMDS_V4 || (rdata.includes(':') && ipv6ToHex(rdata) === IMDS_V6);
+}
 
 function legitimateImdsName(name: string): boolean {
   return name === 'instance-data' || name.endsWith('.internal') || name === 'metadata.google.internal';
@@ -24,7 +30,7 @@ export const metadataDnsRebind = defineDetector({
     let hit = '';
     for (let i = 0; i < answers.length; i++) {
       const r = answers[i]?.Rdata;
-      if (typeof r === 'string' && IMDS.has(r.toLowerCase())) { hit = r; break; }
+      if (typeof r === 'string' && isImds(r)) { hit = r; break; }
     }
     if (!hit || legitimateImdsName(e.queryName)) return;
     const name = e.instanceId || e.srcAddr;

@@ -1,13 +1,13 @@
 /**
  * Impact:EC2/PortSweep (High): an instance probes the same port on many public hosts within
  * WINDOW (at most MAX_PACKETS packets per record: probes, not conversations). A web crawler or
- * API client that completes its connections does not count; a worm or a scanner hunting for
- * open SSH/Redis/Docker ports does.
+ * API client that completes its connections does not count, nor do UDP traceroute probes, DNS
+ * resolution (port 53) or NTP (123); a worm or a scanner hunting for open SSH/Redis/Docker ports does.
  */
 import { defineDetector } from '../../engine/index.js';
 import { SEVERITY } from '../../core/index.js';
 import { flowInstanceResource, flowResourceKey, networkAction } from '../common/network.js';
-import { portName } from '../common/ports.js';
+import { isTracerouteProbe, portName } from '../common/ports.js';
 import { addDistinct, newWindow, type DistinctWindow } from '../common/window.js';
 
 export const PORT_SWEEP = { windowMs: 10 * 60_000, minHosts: 32, maxPackets: 4 };
@@ -21,6 +21,9 @@ export const portSweep = defineDetector({
     if ((e.protocol !== 6 && e.protocol !== 17) || e.packets > PORT_SWEEP.maxPackets) return;
     const en = e.enrich;
     if (en.direction !== 'OUTBOUND' || !en.remotePublic || e.srcAddr !== en.localAddr || en.remotePort < 0) return;
+    // traceroute probes, and clients of protocols that talk to many servers by design
+    // (a recursive resolver queries many name servers; NTP pools rotate)
+    if (isTracerouteProbe(e.protocol, en.remotePort) || en.remotePort === 53 || en.remotePort === 123) return;
     const windows = ctx.state<DistinctWindow>('windows', { ttlMs: PORT_SWEEP.windowMs * 2, maxEntries: 200_000 });
     const key = `${e.interfaceId}|${e.protocol}|${en.remotePort}`;
     let w = windows.get(key);

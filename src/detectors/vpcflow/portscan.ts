@@ -1,12 +1,14 @@
 /**
  * Recon:EC2/Portscan (Medium): an instance opens probe-like connections (at most MAX_PACKETS
  * packets, TCP or UDP) to many distinct ports of one remote host within WINDOW. The remote may
- * be private: scanning the inside of the VPC is lateral movement and matters as much.
+ * be private: scanning the inside of the VPC is lateral movement and matters as much. UDP
+ * traceroute probes (ports 33434–33534) are not counted.
  * One finding per scanning instance; the latest target host is in the details.
  */
 import { defineDetector } from '../../engine/index.js';
 import { SEVERITY } from '../../core/index.js';
 import { flowInstanceResource, flowResourceKey, networkAction } from '../common/network.js';
+import { isTracerouteProbe } from '../common/ports.js';
 import { addDistinct, newWindow, type DistinctWindow } from '../common/window.js';
 
 export const PORTSCAN = { windowMs: 5 * 60_000, minPorts: 25, maxPackets: 4 };
@@ -20,6 +22,7 @@ export const portscan = defineDetector({
     if ((e.protocol !== 6 && e.protocol !== 17) || e.packets > PORTSCAN.maxPackets) return;
     const en = e.enrich;
     if (en.direction !== 'OUTBOUND' || e.srcAddr !== en.localAddr || en.remotePort < 0) return;
+    if (isTracerouteProbe(e.protocol, en.remotePort)) return;
     const windows = ctx.state<DistinctWindow>('windows', { ttlMs: PORTSCAN.windowMs * 2, maxEntries: 200_000 });
     const key = `${e.interfaceId}|${en.remoteAddr}`;
     let w = windows.get(key);

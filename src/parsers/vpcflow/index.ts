@@ -11,17 +11,37 @@ import { LineSplitter, skipTimestampPrefix } from '../lines.js';
 import { DEFAULT_FIELDS, F, FLOW_FIELDS, parseHeader, normaliseFieldName } from './fields.js';
 
 const DASH = 45;
+const SPACE = 32;
+const ADDRESS_FIELDS = new Set<number>([F.SrcAddr, F.DstAddr, F.PktSrcAddr, F.PktDstAddr]);
 
-/** Remembers the last string made for a field so repeated byte runs reuse it. */
+/**
+ * Interns short byte runs as strings: a direct-mapped cache keyed by a hash of the bytes, so a
+ * value seen recently (the account, an interface, an instance's own address) costs a hash and a
+ * compare instead of a Buffer copy and a new string. A collision just replaces the slot.
+ */
 class StringCache {
-  private bytes: Buffer = Buffer.alloc(0);
-  private str = '';
+  private readonly strs: string[];
+  private readonly mask: number;
+
+  constructor(bits: number) {
+    this.strs = new Array<string>(1 << bits).fill('');
+    this.mask = (1 << bits) - 1;
+  }
+
   get(buf: Buffer, s: number, e: number): string {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const slot = (h ^ (h >>> 16)) & this.mask;
+    const cached = this.strs[slot];
     const n = e - s;
-    if (n === this.bytes.length && buf.compare(this.bytes, 0, n, s, e) === 0) return this.str;
-    this.bytes = Buffer.from(buf.subarray(s, e));
-    this.str = this.bytes.toString('latin1');
-    return this.str;
+    if (cached.length === n) {
+      let i = 0;
+      while (i < n && cached.charCodeAt(i) === buf[s + i]) i++;
+      if (i === n) return cached;
+    }
+    const str = buf.toString('latin1', s, e);
+    this.strs[slot] = str;
+    return str;
   }
 }
 
@@ -38,7 +58,8 @@ class FlowSession implements ParserSession {
   private fields: F[];
   private sawHeader = false;
   private readonly ev = newEvent();
-  private readonly caches: StringCache[] = Array.from({ length: 32 }, () => new StringCache());
+  // ids repeat from line to line; addresses too (every record of an interface carries its own)
+  private readonly caches: StringCache[] = Array.from({ length: 32 }, (_, f) => new StringCache(ADDRESS_FIELDS.has(f) ? 12 : 8));
   private readonly lines: LineSplitter;
   private readonly region: string;
 
@@ -73,8 +94,8 @@ class FlowSession implements ParserSession {
     let pos = s;
     let i = 0;
     for (; i < nf && pos <= e; i++) {
-      let end = buf.indexOf(32, pos);
-      if (end < 0 || end > e) end = e;
+      let end = pos;
+      while (end < e && buf[end] !== SPACE) end++; // fields are short: a loop beats a native indexOf call
       const f = fields[i];
       if (f !== F.Ignore) {
         const dash = end - pos === 1 && buf[pos] === DASH;
@@ -82,8 +103,8 @@ class FlowSession implements ParserSession {
           case F.Version: ev.version = dash ? 0 : readUint(buf, pos, end); break;
           case F.AccountId: if (!dash) ev.accountId = this.caches[f].get(buf, pos, end); break;
           case F.InterfaceId: if (!dash) ev.interfaceId = this.caches[f].get(buf, pos, end); break;
-          case F.SrcAddr: if (!dash) ev.srcAddr = buf.toString('latin1', pos, end); break;
-          case F.DstAddr: if (!dash) ev.dstAddr = buf.toString('latin1', pos, end); break;
+          case F.SrcAddr: if (!dash) ev.srcAddr = this.caches[f].get(buf, pos, end); break;
+          case F.DstAddr: if (!dash) ev.dstAddr = this.caches[f].get(buf, pos, end); break;
           case F.SrcPort: ev.srcPort = dash ? -1 : readUint(buf, pos, end); if (ev.srcPort > 65535) return this.invalid(buf, s, e, lineNo, 'srcport'); break;
           case F.DstPort: ev.dstPort = dash ? -1 : readUint(buf, pos, end); if (ev.dstPort > 65535) return this.invalid(buf, s, e, lineNo, 'dstport'); break;
           case F.Protocol: ev.protocol = dash ? -1 : readUint(buf, pos, end); if (ev.protocol > 255) return this.invalid(buf, s, e, lineNo, 'protocol'); break;
@@ -107,8 +128,8 @@ class FlowSession implements ParserSession {
           case F.SubnetId: if (!dash) ev.subnetId = this.caches[f].get(buf, pos, end); break;
           case F.InstanceId: if (!dash) ev.instanceId = this.caches[f].get(buf, pos, end); break;
           case F.TcpFlags: ev.tcpFlags = dash ? 0 : readUint(buf, pos, end); break;
-          case F.PktSrcAddr: if (!dash) ev.pktSrcAddr = buf.toString('latin1', pos, end); break;
-          case F.PktDstAddr: if (!dash) ev.pktDstAddr = buf.toString('latin1', pos, end); break;
+          case F.PktSrcAddr: if (!dash) ev.pktSrcAddr = this.caches[f].get(buf, pos, end); break;
+          case F.PktDstAddr: if (!dash) ev.pktDstAddr = this.caches[f].get(buf, pos, end); break;
           case F.Region: if (!dash) ev.region = this.caches[f].get(buf, pos, end); break;
           case F.FlowDirection: if (!dash) ev.flowDirection = this.caches[f].get(buf, pos, end); break;
           default: break;
