@@ -71,8 +71,18 @@ export interface CloudTrailEvent extends EventBase {
   enrich: CloudTrailEnrichment;
 }
 
+/**
+ * Fields every kind's enrichment has. `intel` is a match id in the threat-intel index (0 = no
+ * match; detectors turn it into list names through `ctx.services.intel`); `trusted` means the
+ * remote side is on a trusted list, and the engine then offers the event to no detector.
+ */
+export interface CommonEnrichment {
+  intel: number;
+  trusted: boolean;
+}
+
 /** Published by enrichers for CloudTrail events. */
-export interface CloudTrailEnrichment {
+export interface CloudTrailEnrichment extends CommonEnrichment {
   /** The caller IP when `sourceIPAddress` is an address (else ''). */
   callerIp: string;
   /** The caller is an AWS service acting for the principal (invokedBy / service-name source). */
@@ -110,12 +120,14 @@ export interface FlowEvent extends EventBase {
   enrich: FlowEnrichment;
 }
 
-/** Published by the flow-direction enricher: which side is the monitored interface. */
-export interface FlowEnrichment {
+/** Published by the flow-direction enricher (which side is the monitored interface) and the intel enricher. */
+export interface FlowEnrichment extends CommonEnrichment {
   direction: FlowDirection;
   localAddr: string;
   localPort: number;
   remoteAddr: string;
+  /** The remote address as an unsigned 32-bit number, -1 when it is IPv6. */
+  remoteIp4: number;
   remotePort: number;
   remotePublic: boolean;
 }
@@ -139,6 +151,15 @@ export interface DnsEvent extends EventBase {
   instanceId: string;
   transport: string;
   raw: Record<string, unknown>;
+  enrich: DnsEnrichment;
+}
+
+/** Published by the intel enricher for DNS events. */
+export interface DnsEnrichment extends CommonEnrichment {
+  /** The listed domain that matched (the query name or one of its parents). */
+  intelIndicator: string;
+  /** Match id of the first answer address found on a list (0 = none). */
+  answerIntel: number;
 }
 
 export type VigilEvent = CloudTrailEvent | FlowEvent | DnsEvent;

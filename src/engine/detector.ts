@@ -6,6 +6,7 @@
  */
 import type { EventOf, FindingCandidate, LogKind } from '../core/index.js';
 import type { KeyedState, StateOptions } from './state.js';
+import type { EngineServices } from './services.js';
 
 export interface DetectorContext {
   /** Raises one occurrence of a finding. */
@@ -14,6 +15,8 @@ export interface DetectorContext {
   state<V>(name: string, opts?: StateOptions): KeyedState<V>;
   /** Event time up to which logs of this kind are considered complete. */
   watermark(kind: LogKind): number;
+  /** Threat-intel indexes (to name the lists behind `event.enrich.intel`). */
+  readonly services: EngineServices;
 }
 
 export interface Detector<K extends LogKind = LogKind> {

@@ -75,8 +75,9 @@ test('watermarks trail the newest event time by the lateness, per log kind', () 
   const engine = new Engine([], [], (c) => emitted.push(c), { latenessMs: { vpcflow: 60_000 } });
   assert.equal(engine.watermark('vpcflow'), 0);
   const t = Date.UTC(2026, 2, 2, 10, 0, 0);
-  engine.process({ kind: 'vpcflow', time: t } as never);
-  engine.process({ kind: 'vpcflow', time: t - 3_600_000 } as never); // late record does not move it back
+  const enrich = { intel: 0, trusted: false };
+  engine.process({ kind: 'vpcflow', time: t, enrich } as never);
+  engine.process({ kind: 'vpcflow', time: t - 3_600_000, enrich } as never); // late record does not move it back
   assert.equal(engine.watermark('vpcflow'), t - 60_000);
   assert.equal(engine.watermark('dns'), 0);
 });

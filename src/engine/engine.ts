@@ -1,6 +1,7 @@
 /**
  * The engine: enrich each event once, then offer it only to the detectors that declared
- * interest (by log kind, and for CloudTrail by event name and source). It keeps one watermark
+ * interest (by log kind, and for CloudTrail by event name and source); events whose remote side
+ * is on a trusted list are offered to none. It keeps one watermark
  * per log kind (max event time seen minus the allowed lateness); when a watermark advances a
  * minute or more, expired state is swept and detectors with `onWatermark` are called.
  */
@@ -9,10 +10,13 @@ import { LOG_KINDS } from '../core/index.js';
 import type { Detector, DetectorContext } from './detector.js';
 import type { Enricher, EnricherContext } from './enricher.js';
 import { StateRegistry } from './state.js';
+import { emptyServices, type EngineServices } from './services.js';
 
 export interface EngineOptions {
   /** How late (event time) logs of each kind may arrive and still land in an open window. */
   latenessMs?: Partial<Record<LogKind, number>>;
+  /** Threat-intel indexes; empty lists when omitted. */
+  services?: EngineServices;
 }
 
 export const DEFAULT_LATENESS: Record<LogKind, number> = {
@@ -40,6 +44,9 @@ export class Engine {
   readonly detectorErrors = new Map<string, DetectorErrorInfo>();
   /** Events offered, per kind (after parsing). */
   readonly eventsIn: Record<LogKind, number> = { cloudtrail: 0, vpcflow: 0, dns: 0 };
+  /** Events not analysed because their remote side is on a trusted list, per kind. */
+  readonly trustedSkipped: Record<LogKind, number> = { cloudtrail: 0, vpcflow: 0, dns: 0 };
+  readonly services: EngineServices;
 
   constructor(
     detectors: readonly Detector[],
@@ -49,9 +56,10 @@ export class Engine {
     state = new StateRegistry(),
   ) {
     this.state = state;
+    this.services = opts.services ?? emptyServices();
     this.lateness = { ...DEFAULT_LATENESS, ...opts.latenessMs };
     for (const e of enrichers) {
-      const ctx: EnricherContext = { state: (name, o) => state.namespace(e.id, name, o) };
+      const ctx: EnricherContext = { state: (name, o) => state.namespace(e.id, name, o), services: this.services };
       for (const k of e.kinds) this.enrichers[k].push({ e, ctx });
     }
     for (const d of detectors) {
@@ -75,6 +83,7 @@ export class Engine {
       emit: (c) => this.onCandidate(c),
       state: (name, o) => this.state.namespace(d.id, name, o),
       watermark: (k) => this.watermark(k),
+      services: this.services,
     };
   }
 
@@ -93,6 +102,8 @@ export class Engine {
     this.state.clock.now = e.time;
     const ens = this.enrichers[kind];
     for (let i = 0; i < ens.length; i++) ens[i].e.enrich(e as never, ens[i].ctx);
+    // GuardDuty raises nothing for traffic and calls from trusted addresses (its IPSet)
+    if (e.enrich.trusted) { this.trustedSkipped[kind]++; return; }
     if (kind === 'cloudtrail') {
       const ct = e as CloudTrailEvent;
       const named = this.ctByName.get(ct.eventName);

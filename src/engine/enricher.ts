@@ -5,9 +5,11 @@
  */
 import type { EventOf, LogKind } from '../core/index.js';
 import type { KeyedState, StateOptions } from './state.js';
+import type { EngineServices } from './services.js';
 
 export interface EnricherContext {
   state<V>(name: string, opts?: StateOptions): KeyedState<V>;
+  readonly services: EngineServices;
 }
 
 export interface Enricher<K extends LogKind = LogKind> {

@@ -12,7 +12,7 @@
  */
 import { defineEnricher } from '../engine/index.js';
 import type { FlowEvent } from '../core/index.js';
-import { isPublicIp } from '../core/index.js';
+import { ipv4ToInt, isNonPublicV4, isPublicIp } from '../core/index.js';
 
 interface Learned { a: string[]; n: number[]; w: number }
 
@@ -71,7 +71,10 @@ export const flowDirection = defineEnricher({
     }
     setSides(e, srcIsLocal);
     const en = e.enrich;
-    en.remotePublic = isPublicIp(en.remoteAddr);
+    // parse the remote address once; the intel enricher looks it up by number
+    const r4 = ipv4ToInt(en.remoteAddr);
+    en.remoteIp4 = r4;
+    en.remotePublic = r4 >= 0 ? !isNonPublicV4(r4) : isPublicIp(en.remoteAddr);
     // who opened the connection
     let srcInitiated: boolean | undefined;
     if (e.protocol === 6 && e.tcpFlags !== 0) {

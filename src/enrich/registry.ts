@@ -5,8 +5,10 @@
 import type { Enricher } from '../engine/index.js';
 import { cloudTrailCaller } from './cloudtrail-caller.js';
 import { flowDirection } from './flow-direction.js';
+import { intelMatch } from './intel.js';
 
 export const ENRICHERS: readonly Enricher[] = [
   cloudTrailCaller,
   flowDirection,
+  intelMatch, // after the two above: it reads the caller IP and the remote side
 ];

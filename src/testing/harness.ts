@@ -4,7 +4,7 @@
  * every finding is proven from log records, not from hand-built event objects.
  */
 import type { BadReason, FindingCandidate, LogKind, VigilEvent } from '../core/index.js';
-import { Engine, StateRegistry, type Detector, type Enricher } from '../engine/index.js';
+import { Engine, StateRegistry, type Detector, type Enricher, type EngineServices } from '../engine/index.js';
 import { ENRICHERS } from '../enrich/registry.js';
 import { DETECTORS } from '../detectors/registry.js';
 import { keyHints, parserFor } from '../parsers/index.js';
@@ -42,9 +42,9 @@ export interface DetectRun {
  * Runs log text of one or more kinds through parser → enrichers → engine with the given
  * detectors (default: all registered). Pass `state` to continue from an earlier run.
  */
-export function detect(inputs: { kind: LogKind; text: string; path?: string }[], opts: { detectors?: readonly Detector[]; enrichers?: readonly Enricher[]; state?: StateRegistry } = {}): DetectRun {
+export function detect(inputs: { kind: LogKind; text: string; path?: string }[], opts: { detectors?: readonly Detector[]; enrichers?: readonly Enricher[]; state?: StateRegistry; services?: EngineServices } = {}): DetectRun {
   const candidates: FindingCandidate[] = [];
-  const engine = new Engine(opts.detectors ?? DETECTORS, opts.enrichers ?? ENRICHERS, (c) => candidates.push(c), {}, opts.state ?? new StateRegistry());
+  const engine = new Engine(opts.detectors ?? DETECTORS, opts.enrichers ?? ENRICHERS, (c) => candidates.push(c), { services: opts.services }, opts.state ?? new StateRegistry());
   const bad: ParsedText['bad'] = [];
   for (const input of inputs) {
     const session = parserFor(input.kind).open({ objectName: input.path ?? 'test', hints: keyHints(input.path ?? ''), defaultRegion: 'us-east-1' }, {

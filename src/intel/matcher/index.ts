@@ -128,9 +128,11 @@ export class IntelIndex {
 
   static empty(): IntelIndex { return new IntelIndexBuilder().build(); }
 
-  get isEmpty(): boolean {
-    return this.exact.size === 0 && !this.ranges && this.v6.size === 0 && this.domains.size === 0 && this.ipPort.size === 0;
-  }
+  /** No indicators at all: enrichers skip their lookups. */
+  get isEmpty(): boolean { return this.noIps && this.domains.size === 0; }
+
+  /** No IP indicators (v4, v6, CIDR or ip:port). */
+  get noIps(): boolean { return this.exact.size === 0 && !this.ranges && this.v6.size === 0 && this.ipPort.size === 0; }
 
   /** IPv4 as an unsigned 32-bit number; `port` the remote port (-1 if none). Returns a match id, 0 = none. */
   lookupV4(addr: number, port = -1): number {
@@ -158,6 +160,11 @@ export class IntelIndex {
   /** A domain (lower-case, no trailing dot) or any subdomain of a listed one. */
   lookupDomain(name: string): number {
     return this.domains.get(name)[0];
+  }
+
+  /** Like lookupDomain, also returning the listed domain that matched (the name or a parent). */
+  matchDomain(name: string): [number, string] {
+    return this.domains.get(name);
   }
 
   /** The lists (and threat names) a match id stands for. */

@@ -78,7 +78,7 @@ function emitRecord(rec: CloudTrailRecord, index: number, opts: ParseOptions, si
     identity,
     raw: rec,
     // filled by the enrichment stage
-    enrich: { callerIp: '', viaAwsService: false, callerIpPublic: false },
+    enrich: { callerIp: '', viaAwsService: false, callerIpPublic: false, intel: 0, trusted: false },
   };
   sink.event(ev);
 }

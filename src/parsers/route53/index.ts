@@ -71,6 +71,7 @@ class DnsSession implements ParserSession {
       instanceId: str(srcids.instance),
       transport: str(rec.transport),
       raw: rec,
+      enrich: { intel: 0, trusted: false, intelIndicator: '', answerIntel: 0 },
     };
     this.sink.event(ev);
   }

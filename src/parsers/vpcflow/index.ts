@@ -20,19 +20,16 @@ const ADDRESS_FIELDS = new Set<number>([F.SrcAddr, F.DstAddr, F.PktSrcAddr, F.Pk
  * compare instead of a Buffer copy and a new string. A collision just replaces the slot.
  */
 class StringCache {
-  private readonly strs: string[];
-  private readonly mask: number;
+  private strs: string[] | null = null; // allocated on first use: most fields never need one
 
-  constructor(bits: number) {
-    this.strs = new Array<string>(1 << bits).fill('');
-    this.mask = (1 << bits) - 1;
-  }
+  constructor(private readonly bits: number) {}
 
   get(buf: Buffer, s: number, e: number): string {
+    const strs = this.strs ??= new Array<string>(1 << this.bits).fill('');
     let h = 0x811c9dc5;
     for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    const slot = (h ^ (h >>> 16)) & this.mask;
-    const cached = this.strs[slot];
+    const slot = (h ^ (h >>> 16)) & (strs.length - 1);
+    const cached = strs[slot];
     const n = e - s;
     if (cached.length === n) {
       let i = 0;
@@ -40,7 +37,7 @@ class StringCache {
       if (i === n) return cached;
     }
     const str = buf.toString('latin1', s, e);
-    this.strs[slot] = str;
+    strs[slot] = str;
     return str;
   }
 }
@@ -50,7 +47,7 @@ function newEvent(): FlowEvent {
     kind: 'vpcflow', time: 0, accountId: '', region: '', version: 0, interfaceId: '', srcAddr: '', dstAddr: '',
     srcPort: -1, dstPort: -1, protocol: -1, packets: 0, bytes: 0, end: 0, action: '', vpcId: '', subnetId: '',
     instanceId: '', tcpFlags: 0, pktSrcAddr: '', pktDstAddr: '', flowDirection: '',
-    enrich: { direction: 'UNKNOWN', localAddr: '', localPort: -1, remoteAddr: '', remotePort: -1, remotePublic: false },
+    enrich: { direction: 'UNKNOWN', localAddr: '', localPort: -1, remoteAddr: '', remoteIp4: -1, remotePort: -1, remotePublic: false, intel: 0, trusted: false },
   };
 }
 
@@ -59,7 +56,7 @@ class FlowSession implements ParserSession {
   private sawHeader = false;
   private readonly ev = newEvent();
   // ids repeat from line to line; addresses too (every record of an interface carries its own)
-  private readonly caches: StringCache[] = Array.from({ length: 32 }, (_, f) => new StringCache(ADDRESS_FIELDS.has(f) ? 12 : 8));
+  private readonly caches: StringCache[] = Array.from({ length: 32 }, (_, f) => new StringCache(ADDRESS_FIELDS.has(f) ? 12 : 10));
   private readonly lines: LineSplitter;
   private readonly region: string;
 
@@ -90,6 +87,7 @@ class FlowSession implements ParserSession {
     ev.srcPort = -1; ev.dstPort = -1; ev.protocol = -1; ev.packets = 0; ev.bytes = 0; ev.time = 0; ev.end = 0;
     ev.action = ''; ev.vpcId = ''; ev.subnetId = ''; ev.instanceId = ''; ev.tcpFlags = 0; ev.pktSrcAddr = '';
     ev.pktDstAddr = ''; ev.flowDirection = ''; ev.region = this.region;
+    ev.enrich.intel = 0; ev.enrich.trusted = false;
     let status = 0; // 0 OK, 1 NODATA, 2 SKIPDATA
     let pos = s;
     let i = 0;
