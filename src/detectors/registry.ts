@@ -15,6 +15,11 @@ import { bruteForce } from './vpcflow/brute-force.js';
 import { portscan } from './vpcflow/portscan.js';
 import { portSweep } from './vpcflow/port-sweep.js';
 import { metadataDnsRebind } from './dns/metadata-dns-rebind.js';
+import { flowThreatIntel } from './intel/flow-threat-intel.js';
+import { portProbe } from './intel/port-probe.js';
+import { torRelay } from './intel/tor-relay.js';
+import { dnsThreatIntel } from './intel/dns-threat-intel.js';
+import { cloudTrailThreatIntel } from './intel/cloudtrail-threat-intel.js';
 
 export const DETECTORS: readonly Detector[] = [
   rootCredentialUsage,
@@ -29,4 +34,9 @@ export const DETECTORS: readonly Detector[] = [
   portscan,
   portSweep,
   metadataDnsRebind,
+  flowThreatIntel,
+  portProbe,
+  torRelay,
+  dnsThreatIntel,
+  cloudTrailThreatIntel,
 ];

@@ -8,6 +8,8 @@ import { Engine, StateRegistry, type Detector, type Enricher, type EngineService
 import { ENRICHERS } from '../enrich/registry.js';
 import { DETECTORS } from '../detectors/registry.js';
 import { keyHints, parserFor } from '../parsers/index.js';
+import { IntelIndexBuilder } from '../intel/matcher/index.js';
+import { emitIndicator, parseIndicator } from '../intel/ip-text.js';
 
 export interface ParsedText {
   events: VigilEvent[];
@@ -141,4 +143,23 @@ export function dnsLine(over: Record<string, unknown> = {}): string {
     transport: 'UDP', srcids: { instance: 'i-0a1b2c3d4e5f60718' },
     ...over,
   });
+}
+
+/** A list for `intelServices`: indicators as text lines (IP, CIDR, ip:port, domain), optionally "indicator,threat name". */
+export interface TestList { name: string; purpose: string; entries: string[] }
+
+/** Engine services with these threat and trusted lists loaded, as the intel subsystem would build them. */
+export function intelServices(lists: { threat?: TestList[]; trusted?: TestList[] }): EngineServices {
+  const build = (ls: TestList[] = []) => {
+    const b = new IntelIndexBuilder();
+    for (const l of ls) {
+      const sink = b.sink({ id: l.name, name: l.name, purpose: l.purpose, sha256: 'a'.repeat(64) });
+      l.entries.forEach((line, i) => {
+        const [indicator, threat] = line.split(',');
+        emitIndicator(parseIndicator(indicator), sink, threat, i + 1);
+      });
+    }
+    return b.build();
+  };
+  return { intel: { threat: build(lists.threat), trusted: build(lists.trusted) } };
 }

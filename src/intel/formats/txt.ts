@@ -1,0 +1,124 @@
+/**
+ * TXT: GuardDuty's plain-text list, one indicator per line.
+ *
+ * Accepted layout (per line; LF or CRLF endings, a leading UTF-8 BOM ignored):
+ *   198.51.100.7            single IPv4
+ *   198.51.100.0/24         IPv4 CIDR
+ *   198.51.100.7:3333       IPv4 with a port (matches connections to that port only)
+ *   2001:db8::1, 2001:db8::/32, [2001:db8::1]:443   IPv6, IPv6 CIDR, IPv6 with a port
+ *   evil.example            domain (also matches its subdomains); `*.evil.example` and a trailing dot allowed
+ *   http://evil.example/x   URL: its host is used (domain or IP literal), the path, query and port are
+ *   evil.example/x.php      dropped, because flow and DNS logs carry hosts, not paths
+ *   /x.php                  a path without a host: skipped (reason "url path without host"), not an error
+ *   # comment, // comment   whole-line comments; ` # …` and ` // …` after an indicator (preceded by
+ *                           whitespace) are trailing comments. A `#` glued to a URL is its fragment.
+ * Blank lines and surrounding whitespace are ignored. Anything else on a line (a second token, a
+ * bare TLD such as `.onion`, a malformed address) is an error for that line; parsing goes on.
+ *
+ * Hot path: lists may hold millions of lines. A plain IPv4 line costs one slice and one
+ * `ipv4ToInt`; a plain lower-case domain line is checked by a character scan; only other lines go
+ * through `parseIndicator` and its regular expressions.
+ */
+import { ipv4ToInt } from '../../core/index.js';
+import { emitIndicator, parseIndicator } from '../ip-text.js';
+import type { IndicatorSink, ListFormatParser } from '../types.js';
+import { clip, hasUrlPath, URL_PATH_WITHOUT_HOST, urlHost } from './common.js';
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
+/**
+ * A cheap acceptance test for an already lower-case domain: labels of [a-z0-9_-] (no leading or
+ * trailing hyphen, no trailing underscore), at least two labels, a last label starting with a
+ * letter and without underscores, ≤253 characters.
+ * Only ever stricter than normaliseDomain's pattern, so a `false` just means "take the slow path".
+ */
+function isPlainDomain(s: string): boolean {
+  const n = s.length;
+  if (n < 3 || n > 253) return false;
+  let labelStart = 0, dots = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      const len = i - labelStart;
+      if (len < 1 || len > 63) return false;
+      const last = s.charCodeAt(i - 1);
+      if (last === 45 || (last === 95 && len > 1) || s.charCodeAt(labelStart) === 45) return false;
+      if (i < n) { dots++; labelStart = i + 1; }
+    } else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95)) return false;
+  }
+  if (dots === 0) return false;
+  // the top-level label: a letter first, no underscore
+  const t = s.charCodeAt(labelStart);
+  if (t < 97 || t > 122) return false;
+  return s.indexOf('_', labelStart) < 0;
+}
+
+/** Cuts a trailing comment: `#` or `//` preceded by whitespace (a `#` right after a URL is its fragment). */
+function stripTrailingComment(s: string): string {
+  let cut = s.length;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c === 35 || (c === 47 && s.charCodeAt(i + 1) === 47)) && isSpace(s.charCodeAt(i - 1))) { cut = i; break; }
+  }
+  // a `#` glued to a non-URL token (`198.51.100.7#note`) is a comment too: IPs and domains cannot hold one
+  const hash = s.indexOf('#');
+  if (hash > 0 && hash < cut && !s.includes('://')) cut = hash;
+  return cut === s.length ? s : s.slice(0, cut).trimEnd();
+}
+
+/** The general path for one trimmed, non-comment line. */
+function parseLine(raw: string, line: number, sink: IndicatorSink): void {
+  const s = stripTrailingComment(raw);
+  if (!s) return;
+  for (let i = 0; i < s.length; i++) {
+    if (isSpace(s.charCodeAt(i))) {
+      sink.error(line, `more than one value on the line: ${clip(s)}`);
+      return;
+    }
+  }
+  let text = s;
+  if (hasUrlPath(s)) {
+    const host = urlHost(s);
+    if (!host) { sink.skip(URL_PATH_WITHOUT_HOST); return; }
+    text = host;
+  }
+  if (text.charCodeAt(0) === 46 && text.indexOf('.', 1) < 0) {
+    sink.error(line, `a bare top-level domain is not an indicator: ${clip(s)}`);
+    return;
+  }
+  const p = parseIndicator(text);
+  if (p.kind === 'invalid' && text !== s) emitIndicator({ kind: 'invalid', message: `URL host is not an IP address or domain: ${clip(s)}` }, sink, undefined, line);
+  else emitIndicator(p, sink, undefined, line);
+}
+
+export const txtParser: ListFormatParser = {
+  format: 'TXT',
+  parse(text: string, sink: IndicatorSink): void {
+    const n = text.length;
+    let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let line = 0;
+    while (pos < n) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = n;
+      line++;
+      let s = pos, e = end;
+      pos = end + 1;
+      while (s < e && isSpace(text.charCodeAt(s))) s++;
+      while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+      if (s === e) continue;
+      const c = text.charCodeAt(s);
+      if (c === 35 || (c === 47 && text.charCodeAt(s + 1) === 47)) continue;
+      const token = text.slice(s, e);
+      if (c >= 48 && c <= 57) {
+        const v4 = ipv4ToInt(token);
+        if (v4 >= 0) { sink.ipv4(v4, 32, -1, undefined); continue; }
+      } else if (c >= 97 && c <= 122 && isPlainDomain(token)) {
+        sink.domain(token, undefined);
+        continue;
+      }
+      parseLine(token, line, sink);
+    }
+  },
+};
