@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import type { BadReason, LogKind } from '../core/index.js';
 import { excerpt } from '../core/index.js';
-import { Engine, StateRegistry, type Detector, type Enricher } from '../engine/index.js';
+import { Engine, StateRegistry, type Detector, type Enricher, type EngineServices } from '../engine/index.js';
 import { DETECTORS } from '../detectors/registry.js';
 import { ENRICHERS } from '../enrich/registry.js';
 import { FindingsService } from '../findings/index.js';
@@ -33,6 +33,8 @@ export interface ScanOptions {
   commitEvery?: number;
   detectors?: readonly Detector[];
   enrichers?: readonly Enricher[];
+  /** Threat and trusted lists (see intel/manager.ts buildServices); none when omitted. */
+  services?: EngineServices;
   onProgress?: (p: ScanProgress) => void;
 }
 
@@ -55,6 +57,8 @@ export interface ScanReport {
   ingest: IngestStats;
   findings: { created: number; updated: number; suppressed: number; byType: FindingTally[] };
   detectorErrors: { detector: string; count: number; sample: string }[];
+  /** Events not analysed because their remote side is on a trusted list, per log type. */
+  trustedSkipped: Record<string, number>;
   durationMs: number;
   /** 0 clean, 3 completed with input errors (bad records, unreadable objects, missing inputs). */
   exitCode: 0 | 3;
@@ -80,13 +84,14 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
   const engine = new Engine(opts.detectors ?? DETECTORS, opts.enrichers ?? ENRICHERS, (c) => {
     findings.submit(c);
     tally(c.type, c.severity).occurrences += c.count ?? 1;
-  }, {}, state);
+  }, { services: opts.services }, state);
   const report: ScanReport = {
     inputs: { missing: [] },
     objects: { total: 0, processed: 0, alreadyProcessed: 0, failed: 0 },
     ingest,
     findings: { created: 0, updated: 0, suppressed: 0, byType: [] },
     detectorErrors: [],
+    trustedSkipped: {},
     durationMs: 0,
     exitCode: 0,
   };
@@ -137,6 +142,7 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
 
   report.findings.byType = [...tallies.values()].sort((a, b) => b.severity - a.severity || a.type.localeCompare(b.type));
   report.detectorErrors = [...engine.detectorErrors].map(([detector, e]) => ({ detector, ...e }));
+  report.trustedSkipped = Object.fromEntries(Object.entries(engine.trustedSkipped).filter(([, n]) => n > 0));
   report.durationMs = Date.now() - started;
   if (ingest.badTotal > 0 || missing.length > 0 || report.objects.failed > 0 || report.detectorErrors.length > 0) report.exitCode = 3;
   return report;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { registerScan } from './commands/scan.js';
 import { registerFindings } from './commands/findings.js';
 import { registerTypes } from './commands/types.js';
+import { registerIntel } from './commands/intel.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,6 +19,7 @@ const program = new Command('vigil')
 registerScan(program);
 registerFindings(program);
 registerTypes(program);
+registerIntel(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@
 import type { Finding, LogKind, SeverityLevel } from '../core/index.js';
 import type { FindingCriteria } from '../findings/criteria.js';
 import type { StateSnapshotData } from '../engine/index.js';
+import type { IntelList } from '../intel/list.js';
 
 export interface ProcessedObject {
   /** Content fingerprint (readers/objectFingerprint). */
@@ -68,5 +69,9 @@ export interface Store {
   listFilters(detectorId?: string): Promise<FilterRecord[]>;
   putFilter(f: FilterRecord): Promise<void>;
   deleteFilter(detectorId: string, name: string): Promise<boolean>;
+  listIntelLists(): Promise<IntelList[]>;
+  /** Inserts or replaces by id; names are unique. */
+  putIntelList(list: IntelList): Promise<void>;
+  deleteIntelList(id: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -97,4 +97,17 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     assert.equal(await s.deleteFilter('d1', 'b'), false);
     await s.close();
   });
+
+  test(`${name}: intel lists are stored by id with unique names`, async () => {
+    const s = await fresh();
+    const list = { id: 'c'.repeat(32), name: 'Tor exits', role: 'THREAT' as const, format: 'TXT' as const, location: '/x.txt', purpose: 'tor-exit' as const,
+      activate: true, status: 'ACTIVE' as const, refreshSeconds: 3600, createdAt: '2026-03-02T10:00:00.000Z', updatedAt: '2026-03-02T10:00:00.000Z' };
+    await s.putIntelList(list);
+    await s.putIntelList({ ...list, status: 'ERROR', statusReason: 'HTTP 404' });
+    assert.deepEqual((await s.listIntelLists()).map((l) => [l.name, l.status, l.statusReason]), [['Tor exits', 'ERROR', 'HTTP 404']]);
+    await assert.rejects(s.putIntelList({ ...list, id: 'd'.repeat(32) }), /UNIQUE/);
+    assert.equal(await s.deleteIntelList(list.id), true);
+    assert.deepEqual(await s.listIntelLists(), []);
+    await s.close();
+  });
 }

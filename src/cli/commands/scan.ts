@@ -12,6 +12,7 @@ import { BAD_REASONS, type BadReason } from '../../core/index.js';
 import { bytes, fail, rate, severityLabel, table } from '../format.js';
 import { progressReporter } from '../progress.js';
 import { dbOption } from './common.js';
+import { intelManager, parseAdHoc } from '../intel-setup.js';
 
 export function registerScan(program: Command): void {
   program.command('scan')
@@ -22,6 +23,9 @@ export function registerScan(program: Command): void {
     .option('--region <region>', 'region for records and paths that name none', 'us-east-1')
     .option('--flow-fields <fields>', 'VPC flow field order for files without a header line, e.g. "version account-id interface-id srcaddr …"')
     .option('--force', 're-read objects this database has already processed (their occurrences count again)')
+    .option('--threat-list <spec>', 'also use this threat list for this scan: path[:FORMAT[:purpose]] (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .option('--trusted-list <spec>', 'also use this trusted list for this scan: path[:FORMAT] (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .option('--offline', 'do not refresh stored lists that are due (use their cached copies)')
     .option('--json', 'print the scan report as JSON on stdout')
     .option('--no-progress', 'do not show progress on stderr')
     .addHelpText('after', `
@@ -29,17 +33,30 @@ Examples:
   vigil scan samples/                          scan the bundled sample logs
   vigil scan ~/logs/AWSLogs --db audit.db       a downloaded S3 prefix, into audit.db
   vigil scan "exports/**/*.json.gz" --type cloudtrail
+  vigil scan logs/ --threat-list blocklist.txt --trusted-list office-ips.txt
 
 Exit codes: 0 clean · 3 completed with input errors (see the ingestion summary) · 1 failed · 2 usage error`)
-    .action(async (paths: string[], o: { db: string; type?: string; region: string; flowFields?: string; force?: boolean; json?: boolean; progress: boolean }) => {
+    .action(async (paths: string[], o: { db: string; type?: string; region: string; flowFields?: string; force?: boolean; json?: boolean; progress: boolean; threatList?: string[]; trustedList?: string[]; offline?: boolean }) => {
       if (o.type && !LOG_KINDS.includes(o.type as LogKind)) fail(`--type must be one of ${LOG_KINDS.join(', ')} (got ${o.type})`, 2);
+      let adHoc;
+      try {
+        adHoc = [...(o.threatList ?? []).map((v) => parseAdHoc(v, 'THREAT')), ...(o.trustedList ?? []).map((v) => parseAdHoc(v, 'TRUSTED'))];
+      } catch (e) { fail((e as Error).message, 2); }
       const store = await openStore(o.db).catch((e: Error) => fail(`cannot open ${o.db}: ${e.message}`));
+      const intel = intelManager(store, o.db);
+      if (!o.offline) await intel.refresh(undefined, { dueOnly: true });
+      const { services, loaded, problems } = await intel.buildServices(adHoc);
+      if (problems.length && adHoc.some((a) => problems.some((p) => p.startsWith(`list ${a.name}:`)))) {
+        await store.close();
+        fail(problems.join('\n'), 2);
+      }
       const bar = progressReporter(o.progress && !o.json);
       let report: ScanReport;
       try {
         report = await scan({
           inputs: paths, store, type: o.type as LogKind | undefined, defaultRegion: o.region, force: o.force,
           flowFields: o.flowFields?.split(/[\s,]+/).filter(Boolean),
+          services,
           onProgress: (p) => bar.update(p),
         });
       } finally {
@@ -48,10 +65,20 @@ Exit codes: 0 clean · 3 completed with input errors (see the ingestion summary)
       const totals = await store.countFindings({ archived: false });
       await store.close();
       if (report.objects.total === 0) fail(`nothing to scan: ${report.inputs.missing.map((m) => `${m.arg} (${m.reason})`).join(', ')}`, 2);
-      if (o.json) process.stdout.write(JSON.stringify(jsonReport(report, o.db, totals.total), null, 2) + '\n');
-      else process.stdout.write(textReport(report, o.db, totals.total));
+      const lists = { loaded, problems };
+      if (o.json) process.stdout.write(JSON.stringify({ ...jsonReport(report, o.db, totals.total), lists }, null, 2) + '\n');
+      else process.stdout.write(textReport(report, o.db, totals.total) + listsSummary(lists, report));
       process.exitCode = report.exitCode;
     });
+}
+
+function listsSummary(l: { loaded: { name: string; role: string; entries: number }[]; problems: string[] }, r: ScanReport): string {
+  if (!l.loaded.length && !l.problems.length) return '';
+  const out = [`Lists: ${l.loaded.map((x) => `${x.name} (${x.role.toLowerCase()}, ${x.entries.toLocaleString('en-US')})`).join(', ') || 'none loaded'}`];
+  const skipped = Object.entries(r.trustedSkipped).map(([k, n]) => `${n} ${k}`).join(', ');
+  if (skipped) out.push(`Not analysed (trusted addresses): ${skipped} events.`);
+  for (const p of l.problems) out.push(`warning: ${p}`);
+  return out.join('\n') + '\n';
 }
 
 function jsonReport(r: ScanReport, db: string, activeFindings: number) {
@@ -64,6 +91,7 @@ function jsonReport(r: ScanReport, db: string, activeFindings: number) {
     ingest: r.ingest.kinds,
     findings: { ...r.findings, activeInDatabase: activeFindings },
     detectorErrors: r.detectorErrors,
+    trustedSkipped: r.trustedSkipped,
   };
 }
 

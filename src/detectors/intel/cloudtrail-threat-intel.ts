@@ -3,7 +3,7 @@
  * (Get*, List*, Describe*, Head*) raise the Recon:IAMUser types, any other call the
  * UnauthorizedAccess:IAMUser types; the list's purpose picks the variant: Tor lists → TorIPCaller,
  * custom lists → MaliciousIPCaller.Custom, every other threat list → MaliciousIPCaller. All Medium.
- * One finding per type, principal and caller address.
+ * One finding per type, principal and list; the details show the latest caller address.
  */
 import { defineDetector } from '../../engine/index.js';
 import { SEVERITY } from '../../core/index.js';
@@ -35,7 +35,7 @@ export const cloudTrailThreatIntel = defineDetector({
         ...fromCloudTrail(e),
         type,
         severity: SEVERITY.Medium,
-        key: `${principalKey(e)}|${e.enrich.callerIp}`,
+        key: `${principalKey(e)}|${details.map((d) => d.threatListName).join(',')}`,
         resourceRole: 'TARGET',
         resource: accessKeyResource(e),
         action: apiCallAction(e),

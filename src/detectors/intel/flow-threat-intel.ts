@@ -16,7 +16,8 @@
  * still tried. Inbound traffic from scanners and generic bad-reputation addresses is the port
  * probe detector's business; rejected inbound traffic never raises anything. Only the record
  * sent by the side that opened the connection counts, so a connection is one occurrence.
- * One finding per type, instance and remote address.
+ * One finding per type, instance and list: a sweep across a listed /16 is one finding whose count
+ * is the number of connections and whose details show the latest address.
  */
 import { defineDetector } from '../../engine/index.js';
 import { SEVERITY } from '../../core/index.js';
@@ -61,7 +62,7 @@ export const flowThreatIntel = defineDetector({
         accountId: e.accountId,
         region: e.region,
         time: e.time,
-        key: `${flowResourceKey(e)}|${en.remoteAddr}`,
+        key: `${flowResourceKey(e)}|${details.map((d) => d.threatListName).join(',')}`,
         resourceRole: role,
         resource: flowInstanceResource(e),
         action: networkAction(e),

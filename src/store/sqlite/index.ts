@@ -9,6 +9,7 @@ import type { Finding, SeverityLevel } from '../../core/index.js';
 import { severityLevel, severityRange } from '../../core/index.js';
 import type { CommitBatch, FilterRecord, FindingQuery, StateRow, Store, StoreCounts } from '../types.js';
 import { MIGRATIONS } from './migrations.js';
+import type { IntelList } from '../../intel/list.js';
 
 type Row = Record<string, unknown>;
 
@@ -161,6 +162,19 @@ export class SqliteStore implements Store {
 
   async deleteFilter(detectorId: string, name: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM filters WHERE detector_id = ? AND name = ?').run(detectorId, name).changes > 0;
+  }
+
+  async listIntelLists(): Promise<IntelList[]> {
+    return (this.db.prepare('SELECT json FROM intel_lists ORDER BY name').all() as Row[]).map((r) => JSON.parse(r.json as string) as IntelList);
+  }
+
+  async putIntelList(list: IntelList): Promise<void> {
+    this.db.prepare('INSERT INTO intel_lists (id, name, json) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, json = excluded.json')
+      .run(list.id, list.name, JSON.stringify(list));
+  }
+
+  async deleteIntelList(id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM intel_lists WHERE id = ?').run(id).changes > 0;
   }
 
   async close(): Promise<void> { this.db.close(); }

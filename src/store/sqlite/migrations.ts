@@ -53,4 +53,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (detector_id, name)
   );
   `,
+  // 2: threat and trusted lists (GuardDuty's ThreatIntelSet/IPSet and entity sets)
+  `
+  CREATE TABLE intel_lists (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    json TEXT NOT NULL
+  );
+  `,
 ];
