@@ -20,6 +20,7 @@ import { portProbe } from './intel/port-probe.js';
 import { torRelay } from './intel/tor-relay.js';
 import { dnsThreatIntel } from './intel/dns-threat-intel.js';
 import { cloudTrailThreatIntel } from './intel/cloudtrail-threat-intel.js';
+import { dnsReputation } from './intel/dns-reputation.js';
 
 export const DETECTORS: readonly Detector[] = [
   rootCredentialUsage,
@@ -39,4 +40,5 @@ export const DETECTORS: readonly Detector[] = [
   torRelay,
   dnsThreatIntel,
   cloudTrailThreatIntel,
+  dnsReputation,
 ];

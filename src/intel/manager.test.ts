@@ -125,7 +125,7 @@ test('caps: too many lists and too many entries are refused with the setting to 
 test('S3 lists (s3:// and GuardDuty https forms) are fetched with conditional requests from an S3-compatible server', async () => {
   const s3dir = mkdtempSync(join(tmpdir(), 'vigil-s3-'));
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
-  const { port } = await s3.run() as unknown as { port: number };
+  const { port } = await s3.run();
   after(() => s3.close());
   const endpoint = `http://127.0.0.1:${port}`;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

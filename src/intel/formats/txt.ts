@@ -10,17 +10,19 @@
  *   http://evil.example/x   URL: its host is used (domain or IP literal), the path, query and port are
  *   evil.example/x.php      dropped, because flow and DNS logs carry hosts, not paths
  *   /x.php                  a path without a host: skipped (reason "url path without host"), not an error
- *   # comment, // comment   whole-line comments; ` # …` and ` // …` after an indicator (preceded by
- *                           whitespace) are trailing comments. A `#` glued to a URL is its fragment.
+ *   # comment, // comment,  whole-line comments; ` # …`, ` // …` and ` ; …` after an indicator (preceded
+ *   ; comment               by whitespace) are trailing comments (`;` is Spamhaus DROP's style:
+ *                           `1.10.16.0/20 ; SBL256894`). A `#` glued to a URL is its fragment.
  * Blank lines and surrounding whitespace are ignored. Anything else on a line (a second token, a
  * bare TLD such as `.onion`, a malformed address) is an error for that line; parsing goes on.
  *
- * Hot path: lists may hold millions of lines. A plain IPv4 line costs one slice and one
- * `ipv4ToInt`; a plain lower-case domain line is checked by a character scan; only other lines go
- * through `parseIndicator` and its regular expressions.
+ * Hot path: lists may hold millions of lines. IPv4 lines (`a.b.c.d`, `/nn`, `:port`, with or
+ * without a trailing comment) cost a character scan, one slice and one `ipv4ToInt`; plain
+ * lower-case domain lines a character scan and one slice; only other lines (IPv6, URLs, upper
+ * case, errors) go through `parseIndicator` and its regular expressions.
  */
 import { ipv4ToInt } from '../../core/index.js';
-import { emitIndicator, parseIndicator } from '../ip-text.js';
+import { emitIndicator, maskV4, parseIndicator } from '../ip-text.js';
 import type { IndicatorSink, ListFormatParser } from '../types.js';
 import { clip, hasUrlPath, URL_PATH_WITHOUT_HOST, urlHost } from './common.js';
 
@@ -60,7 +62,7 @@ function stripTrailingComment(s: string): string {
   let cut = s.length;
   for (let i = 1; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if ((c === 35 || (c === 47 && s.charCodeAt(i + 1) === 47)) && isSpace(s.charCodeAt(i - 1))) { cut = i; break; }
+    if ((c === 35 || c === 59 || (c === 47 && s.charCodeAt(i + 1) === 47)) && isSpace(s.charCodeAt(i - 1))) { cut = i; break; }
   }
   // a `#` glued to a non-URL token (`198.51.100.7#note`) is a comment too: IPs and domains cannot hold one
   const hash = s.indexOf('#');
@@ -93,6 +95,66 @@ function parseLine(raw: string, line: number, sink: IndicatorSink): void {
   else emitIndicator(p, sink, undefined, line);
 }
 
+/** True when [i, e) is empty or whitespace followed by a `#` or `//` comment. */
+function restIsComment(text: string, i: number, e: number): boolean {
+  if (i === e) return true;
+  if (!isSpace(text.charCodeAt(i))) return false;
+  while (i < e && isSpace(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  return c === 35 || c === 59 || (c === 47 && text.charCodeAt(i + 1) === 47);
+}
+
+/**
+ * The IPv4 fast path over text[s, e): `a.b.c.d`, `a.b.c.d/nn` or `a.b.c.d:port`, optionally
+ * followed by a trailing comment. False (nothing emitted) for anything else, including
+ * out-of-range prefixes and ports, which the general path then reports.
+ */
+function fastIpv4(text: string, s: number, e: number, sink: IndicatorSink): boolean {
+  const whole = ipv4ToInt(text.slice(s, e));
+  if (whole >= 0) { sink.ipv4(whole, 32, -1, undefined); return true; }
+  let i = s;
+  while (i < e) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 46) i++;
+    else break;
+  }
+  if (i === e) return false;
+  const addr = ipv4ToInt(text.slice(s, i));
+  if (addr < 0) return false;
+  let prefix = 32, port = -1;
+  const sep = text.charCodeAt(i);
+  if (i < e && (sep === 47 || sep === 58)) {
+    let j = i + 1, num = 0;
+    while (j < e && j - i <= 5) {
+      const c = text.charCodeAt(j);
+      if (c < 48 || c > 57) break;
+      num = num * 10 + (c - 48);
+      j++;
+    }
+    if (j === i + 1 || (sep === 47 ? j - i > 3 || num > 32 : j - i > 6 || num > 65535)) return false;
+    if (sep === 47) prefix = num; else port = num;
+    i = j;
+  }
+  if (!restIsComment(text, i, e)) return false;
+  if (prefix === 32) sink.ipv4(addr, 32, port, undefined);
+  else sink.ipv4(maskV4(addr, prefix), prefix, -1, undefined);
+  return true;
+}
+
+/** The domain fast path over text[s, e): a plain lower-case name, optionally followed by a trailing comment. */
+function fastDomain(text: string, s: number, e: number, sink: IndicatorSink): boolean {
+  let name = text.slice(s, e);
+  if (!isPlainDomain(name)) {
+    let i = s;
+    while (i < e && !isSpace(text.charCodeAt(i))) i++;
+    if (i === e || !restIsComment(text, i, e)) return false;
+    name = text.slice(s, i);
+    if (!isPlainDomain(name)) return false;
+  }
+  sink.domain(name, undefined);
+  return true;
+}
+
 export const txtParser: ListFormatParser = {
   format: 'TXT',
   parse(text: string, sink: IndicatorSink): void {
@@ -109,16 +171,9 @@ export const txtParser: ListFormatParser = {
       while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
       if (s === e) continue;
       const c = text.charCodeAt(s);
-      if (c === 35 || (c === 47 && text.charCodeAt(s + 1) === 47)) continue;
-      const token = text.slice(s, e);
-      if (c >= 48 && c <= 57) {
-        const v4 = ipv4ToInt(token);
-        if (v4 >= 0) { sink.ipv4(v4, 32, -1, undefined); continue; }
-      } else if (c >= 97 && c <= 122 && isPlainDomain(token)) {
-        sink.domain(token, undefined);
-        continue;
-      }
-      parseLine(token, line, sink);
+      if (c === 35 || c === 59 || (c === 47 && text.charCodeAt(s + 1) === 47)) continue;
+      if (c >= 48 && c <= 57 ? fastIpv4(text, s, e, sink) : c >= 97 && c <= 122 && fastDomain(text, s, e, sink)) continue;
+      parseLine(text.slice(s, e), line, sink);
     }
   },
 };

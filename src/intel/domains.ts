@@ -1,0 +1,68 @@
+/**
+ * Domain facts the reputation model uses: the registered domain of a name (the label under its
+ * public suffix, or under a dynamic-DNS / free-subdomain provider, where every customer is a
+ * different owner), the providers whose subdomains are free for anyone, abused TLDs, and the
+ * popular-domain list (data/popular-domains.txt, CC0).
+ */
+import { readFileSync } from 'node:fs';
+
+/** Two-label public suffixes common enough to matter (a full PSL is not needed for scoring). */
+const TWO_LABEL_SUFFIXES = new Set([
+  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'me.uk', 'com.au', 'net.au', 'org.au', 'co.nz', 'co.jp', 'ne.jp', 'or.jp', 'co.kr',
+  'com.br', 'com.cn', 'net.cn', 'org.cn', 'com.hk', 'com.sg', 'com.tw', 'com.tr', 'com.mx', 'com.ar', 'co.in', 'co.za',
+  'co.id', 'com.my', 'com.ph', 'com.vn', 'com.ua', 'com.pl', 'com.ru', 'co.il', 'com.sa', 'com.eg', 'com.ng',
+]);
+
+/**
+ * Dynamic DNS, free subdomain and tunnelling services: anyone can get a name under these in
+ * minutes, which is why malware and phishing use them. Each customer's name is its own
+ * "registered domain".
+ */
+export const ABUSED_PROVIDERS = new Set([
+  'duckdns.org', 'no-ip.org', 'no-ip.biz', 'no-ip.info', 'noip.me', 'ddns.net', 'hopto.org', 'zapto.org', 'sytes.net', 'myftp.biz',
+  'myftp.org', 'servebeer.com', 'serveftp.com', 'servehttp.com', 'bounceme.net', 'webhop.me', 'redirectme.net', 'gotdns.ch',
+  'dynu.net', 'dynu.com', 'changeip.com', 'mooo.com', 'chickenkiller.com', 'strangled.net', 'linkpc.net', 'dnsdynamic.org',
+  'ddnsking.com', '3utilities.com', 'dynv6.net', 'dyndns.org', 'dyndns.info', 'dnsalias.com', 'homeip.net', 'freeddns.org',
+  'ngrok.io', 'ngrok-free.app', 'ngrok.app', 'trycloudflare.com', 'serveo.net', 'localtunnel.me', 'loca.lt', 'pagekite.me',
+  'portmap.io', 'portmap.host', '000webhostapp.com', 'weebly.com', 'glitch.me', 'repl.co', 'workers.dev', 'pages.dev',
+  'firebaseapp.com', 'web.app', 'herokuapp.com', 'azurewebsites.net', 'blogspot.com', 'github.io', 'gitlab.io', 'netlify.app',
+  'vercel.app', 'surge.sh', 'now.sh', 'onrender.com', 'fly.dev', 'r2.dev', 'ipfs.io', 'dweb.link', 'tk', 'ml', 'ga', 'cf', 'gq',
+]);
+
+/** TLDs with a high share of abuse relative to legitimate use. */
+export const ABUSED_TLDS = new Set(['tk', 'ml', 'ga', 'cf', 'gq', 'top', 'xyz', 'icu', 'buzz', 'cyou', 'rest', 'zip', 'mov', 'click',
+  'work', 'support', 'cam', 'monster', 'sbs', 'cfd', 'quest', 'bond', 'lol', 'hair', 'beauty', 'skin', 'autos', 'boats', 'yachts', 'ru', 'su']);
+
+/** The provider a name sits under, when it sits under one. */
+export function abusedProvider(name: string): string | undefined {
+  let dot = -1;
+  do {
+    const suffix = name.slice(dot + 1);
+    if (ABUSED_PROVIDERS.has(suffix) && suffix !== name) return suffix;
+    dot = name.indexOf('.', dot + 1);
+  } while (dot >= 0);
+  return undefined;
+}
+
+/** `a.b.example.co.uk` → `example.co.uk`; `x.y.duckdns.org` → `y.duckdns.org`. */
+export function registeredDomain(name: string): string {
+  const provider = abusedProvider(name);
+  const suffixLabels = provider ? provider.split('.').length : TWO_LABEL_SUFFIXES.has(name.split('.').slice(-2).join('.')) ? 2 : 1;
+  const labels = name.split('.');
+  return labels.slice(Math.max(0, labels.length - suffixLabels - 1)).join('.');
+}
+
+export function tldOf(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
+let popular: Set<string> | undefined;
+
+/** Registered domains of the popular-domain list (loaded once). */
+export function popularDomains(): Set<string> {
+  if (!popular) {
+    const text = readFileSync(new URL('../../data/popular-domains.txt', import.meta.url), 'utf8');
+    popular = new Set(text.split('\n').filter((l) => l && !l.startsWith('#')));
+  }
+  return popular;
+}
