@@ -19,6 +19,7 @@ export function weights<T>(entries: readonly (readonly [T, number])[]): Weighted
 }
 
 const HEX = '0123456789abcdef';
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 export class Prng {
@@ -83,8 +84,11 @@ export class Prng {
 
   hex(n: number): string {
     let s = '';
-    for (let i = 0; i < n; i++) s += HEX[this.next() & 15];
-    return s;
+    while (s.length < n) {
+      const x = this.next();
+      s += BYTE_HEX[x & 255] + BYTE_HEX[(x >>> 8) & 255] + BYTE_HEX[(x >>> 16) & 255] + BYTE_HEX[x >>> 24];
+    }
+    return s.length === n ? s : s.slice(0, n);
   }
 
   /** Upper-case letters and digits, as in access key ids and request ids. */

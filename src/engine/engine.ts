@@ -9,7 +9,7 @@ import type { FindingCandidate, LogKind, VigilEvent, CloudTrailEvent } from '../
 import { LOG_KINDS } from '../core/index.js';
 import type { Detector, DetectorContext } from './detector.js';
 import type { Enricher, EnricherContext } from './enricher.js';
-import { StateRegistry } from './state.js';
+import { StateRegistry, type KeyedState, type StateOptions } from './state.js';
 import { emptyServices, type EngineServices } from './services.js';
 
 export interface EngineOptions {
@@ -30,6 +30,20 @@ const SWEEP_EVERY = 60_000;
 interface Slot { d: Detector; ctx: DetectorContext; sources?: Set<string> }
 
 export interface DetectorErrorInfo { count: number; sample: string }
+
+/**
+ * `ctx.state(name)` for one owner. Detectors and enrichers call it for every event; a namespace,
+ * once made, lives as long as the registry, so it is remembered by name here instead of building
+ * the `<owner>/<name>` key and looking it up each time.
+ */
+function namespaces(state: StateRegistry, owner: string): <V>(name: string, opts?: StateOptions) => KeyedState<V> {
+  const made = new Map<string, KeyedState<unknown>>();
+  return <V>(name: string, opts?: StateOptions) => {
+    let s = made.get(name);
+    if (!s) made.set(name, (s = state.namespace<unknown>(owner, name, opts)));
+    return s as KeyedState<V>;
+  };
+}
 
 export class Engine {
   readonly state: StateRegistry;
@@ -59,7 +73,7 @@ export class Engine {
     this.services = opts.services ?? emptyServices();
     this.lateness = { ...DEFAULT_LATENESS, ...opts.latenessMs };
     for (const e of enrichers) {
-      const ctx: EnricherContext = { state: (name, o) => state.namespace(e.id, name, o), services: this.services };
+      const ctx: EnricherContext = { state: namespaces(state, e.id), services: this.services };
       for (const k of e.kinds) this.enrichers[k].push({ e, ctx });
     }
     for (const d of detectors) {
@@ -81,7 +95,7 @@ export class Engine {
   private contextFor(d: Detector): DetectorContext {
     return {
       emit: (c) => this.onCandidate(c),
-      state: (name, o) => this.state.namespace(d.id, name, o),
+      state: namespaces(this.state, d.id),
       watermark: (k) => this.watermark(k),
       services: this.services,
     };

@@ -1,0 +1,82 @@
+/** Command-line flags of `npm run bench -- …`. */
+import type { BenchKind } from './generate/index.js';
+import { BENCH_KINDS } from './generate/index.js';
+import { MODES, type Mode } from './protocol.js';
+
+export interface BenchArgs {
+  /** Records per log type; undefined = the default for the size class. */
+  records: Partial<Record<BenchKind, number>>;
+  runs: number;
+  kinds: BenchKind[];
+  modes: Mode[];
+  seed: number;
+  out: string;
+  smoke: boolean;
+  regenerate: boolean;
+  /** Pin the measured processes to this CPU (taskset). */
+  pin?: string;
+  /** Extra flags for the measured node processes. */
+  nodeArgs: string[];
+}
+
+export const DEFAULT_RECORDS: Record<BenchKind, number> = { cloudtrail: 1_000_000, vpcflow: 1_000_000, dns: 1_000_000 };
+export const SMOKE_RECORDS: Record<BenchKind, number> = { cloudtrail: 3_000, vpcflow: 20_000, dns: 5_000 };
+
+export const USAGE = `npm run bench -- [flags]
+  --records N        records per log type (default 1000000; also --records-cloudtrail/-vpcflow/-dns N)
+  --runs N           interleaved runs per measurement (default 3; medians and min–max are reported)
+  --only LIST        log types, comma-separated: cloudtrail,vpcflow,dns (aliases ct, flow, route53)
+  --modes LIST       measurements: ceiling,ceiling-json,parse,scan (default all)
+  --seed N           generator seed (default 1)
+  --out DIR          data and results folder (default bench/.data)
+  --regen            regenerate the data even if it exists
+  --pin CPU          run measured processes on one CPU (taskset -c CPU)
+  --node-args "…"    extra flags for the measured node processes (e.g. --max-semi-space-size=64)
+  --smoke            tiny sizes and 1 run (used by the test suite)`;
+
+const ALIASES: Record<string, BenchKind> = { ct: 'cloudtrail', cloudtrail: 'cloudtrail', flow: 'vpcflow', vpcflow: 'vpcflow', vpc: 'vpcflow', dns: 'dns', route53: 'dns' };
+
+function positiveInt(flag: string, v: string | undefined): number {
+  const n = Number(v?.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got ${v}`);
+  return n;
+}
+
+export function parseArgs(argv: string[]): BenchArgs {
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [] };
+  let runsGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--records': { const n = positiveInt(flag, value()); for (const k of BENCH_KINDS) a.records[k] = n; break; }
+      case '--records-cloudtrail': a.records.cloudtrail = positiveInt(flag, value()); break;
+      case '--records-vpcflow': a.records.vpcflow = positiveInt(flag, value()); break;
+      case '--records-dns': a.records.dns = positiveInt(flag, value()); break;
+      case '--runs': a.runs = positiveInt(flag, value()); runsGiven = true; break;
+      case '--only': a.kinds = value().split(',').map((k) => {
+        const kind = ALIASES[k.trim().toLowerCase()];
+        if (!kind) throw new Error(`unknown log type ${k} (cloudtrail, vpcflow, dns)`);
+        return kind;
+      }); break;
+      case '--modes': a.modes = value().split(',').map((m) => {
+        if (!(MODES as readonly string[]).includes(m)) throw new Error(`unknown mode ${m} (${MODES.join(', ')})`);
+        return m as Mode;
+      }); break;
+      case '--seed': a.seed = positiveInt(flag, value()); break;
+      case '--out': a.out = value(); break;
+      case '--regen': a.regenerate = true; break;
+      case '--pin': a.pin = value(); break;
+      case '--node-args': a.nodeArgs = value().split(/\s+/).filter(Boolean); break;
+      case '--smoke': a.smoke = true; break;
+      case '--help': case '-h': console.log(USAGE); process.exit(0); break;
+      default: throw new Error(`unknown flag ${argv[i]}\n${USAGE}`);
+    }
+  }
+  if (a.smoke && !runsGiven) a.runs = 1;
+  return a;
+}
+
+export function recordsFor(a: BenchArgs, kind: BenchKind): number {
+  return a.records[kind] ?? (a.smoke ? SMOKE_RECORDS : DEFAULT_RECORDS)[kind];
+}

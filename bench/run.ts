@@ -1,0 +1,70 @@
+/**
+ * `npm run bench`: generates (or reuses) seeded CloudTrail, VPC flow and Route 53 Resolver
+ * logs, then measures, in interleaved rounds, each log type's ceiling and Vigil's parse stage
+ * and full scan, each in its own process. Prints tables and writes <out>/results.json.
+ * Exit code 1 when the data or the findings are wrong (an injected attack not detected, bad
+ * records, detector errors); timings never fail the run. See bench/README.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs, recordsFor } from './args.js';
+import { ensureDataset, type BenchKind, type Dataset, type Manifest } from './generate/index.js';
+import type { Measurement, Mode } from './protocol.js';
+import { MODE_LABEL, printReport } from './report.js';
+import { measure } from './spawn.js';
+import { si } from './stats.js';
+import { summarize } from './summarize.js';
+
+function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
+  return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const out = resolve(args.out);
+  mkdirSync(out, { recursive: true });
+
+  const datasets: (Dataset & { kind: BenchKind })[] = [];
+  for (const kind of args.kinds) {
+    const records = recordsFor(args, kind);
+    process.stderr.write(`data: ${kind} ${records.toLocaleString('en-US')} records (seed ${args.seed}) … `);
+    const d = ensureDataset(out, kind, records, args.seed, args.regenerate);
+    process.stderr.write(`${d.reused ? 'reused' : `generated in ${(d.manifest.generateMs / 1000).toFixed(1)} s`}\n`);
+    datasets.push({ ...d, kind });
+  }
+  const manifests: Partial<Record<BenchKind, Manifest>> = Object.fromEntries(datasets.map((d) => [d.kind, d.manifest]));
+
+  const samples: Measurement[] = [];
+  for (let run = 0; run < args.runs; run++) {
+    for (const d of datasets) {
+      const modes = modesFor(d.kind, args.modes);
+      // rotate the order each round so no measurement always runs first
+      const order = modes.map((_, i) => modes[(i + run) % modes.length]);
+      for (const mode of order) {
+        process.stderr.write(`run ${run + 1}/${args.runs} ${d.kind} ${MODE_LABEL[mode]} … `);
+        const m = await measure(mode, d.kind, d.dir, { pin: args.pin, nodeArgs: args.nodeArgs });
+        process.stderr.write(`${(m.wallMs / 1000).toFixed(2)} s, ${si(m.records / (m.wallMs / 1000))} records/s, ${m.maxRssMb.toFixed(0)} MB\n`);
+        samples.push(m);
+      }
+    }
+  }
+
+  const summary = summarize(samples, manifests);
+  const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
+    + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
+  console.log('');
+  printReport(summary, manifests, datasets, meta);
+  const resultsPath = join(out, 'results.json');
+  writeFileSync(resultsPath, JSON.stringify({
+    generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
+    args, datasets: manifests, summary, samples,
+  }, null, 2));
+  console.log(`\nresults: ${resultsPath}`);
+  return summary.problems.length > 0 ? 1 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 2;
+});

@@ -1,0 +1,47 @@
+/**
+ * Keeps `npm run bench` from rotting: runs it in smoke mode (tiny seeded data, one run) into a
+ * temporary folder and checks that it completes, that every measurement of every log type
+ * handled records, and that each attack the generator injected raised at least one finding.
+ * Timings are never asserted (the machine is shared and noisy).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+interface Results {
+  samples: { kind: string; mode: string; records: number }[];
+  summary: { findings: { kind: string; type: string; created: number; injected?: number }[] };
+  datasets: Record<string, { expected: Record<string, number> }>;
+}
+
+test('bench --smoke completes, measures every log type and detects the injected attacks', () => {
+  const out = mkdtempSync(join(tmpdir(), 'vigil-bench-smoke-'));
+  try {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/run.ts'), '--smoke', '--out', out], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    // 0 = clean, 1 = it ran and reported problems (checked below); anything else is a crash
+    assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}\n${r.stderr}\n${r.stdout}`);
+    const resultsPath = join(out, 'results.json');
+    assert.ok(existsSync(resultsPath), 'results.json written');
+    const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
+
+    for (const kind of ['cloudtrail', 'vpcflow', 'dns']) {
+      const samples = results.samples.filter((s) => s.kind === kind);
+      assert.deepEqual([...new Set(samples.map((s) => s.mode))].sort(), kind === 'dns' ? ['ceiling', 'ceiling-json', 'parse', 'scan'] : ['ceiling', 'parse', 'scan'], kind);
+      for (const s of samples) assert.ok(s.records > 0, `${kind} ${s.mode}: no records`);
+
+      const expected = results.datasets[kind].expected;
+      assert.ok(Object.keys(expected).length > 0, `${kind}: the generator injected no attacks`);
+      for (const type of Object.keys(expected)) {
+        const row = results.summary.findings.find((f) => f.kind === kind && f.type === type);
+        assert.ok(row && row.created > 0, `${kind}: injected ${type} raised no finding`);
+      }
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
