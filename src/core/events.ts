@@ -98,8 +98,12 @@ export interface FlowEvent extends EventBase {
   readonly kind: 'vpcflow';
   version: number;
   interfaceId: string;
-  srcAddr: string;
-  dstAddr: string;
+  /** Address text (IPv4 or IPv6); read it only when you need the text: it may be built on demand. */
+  readonly srcAddr: string;
+  readonly dstAddr: string;
+  /** The addresses as unsigned 32-bit numbers when IPv4, else -1: compare and look up these. */
+  srcIp4: number;
+  dstIp4: number;
   srcPort: number;
   dstPort: number;
   /** IANA protocol number, -1 when absent. */
@@ -122,13 +126,18 @@ export interface FlowEvent extends EventBase {
 
 /** Published by the flow-direction enricher (which side is the monitored interface) and the intel enricher. */
 export interface FlowEnrichment extends CommonEnrichment {
+  /** Who opened the connection: INBOUND = the remote side. */
   direction: FlowDirection;
-  localAddr: string;
+  /** The record's source is the monitored interface (so the record was sent by it). */
+  srcIsLocal: boolean;
+  /** Address texts of the two sides (built on demand from the record). */
+  readonly localAddr: string;
+  readonly remoteAddr: string;
   localPort: number;
-  remoteAddr: string;
-  /** The remote address as an unsigned 32-bit number, -1 when it is IPv6. */
-  remoteIp4: number;
   remotePort: number;
+  /** The sides' addresses as unsigned 32-bit numbers when IPv4, else -1. */
+  localIp4: number;
+  remoteIp4: number;
   remotePublic: boolean;
 }
 

@@ -29,7 +29,7 @@ export function isIpv6(s: string): boolean { return s.includes(':') && /^[0-9a-f
 export function isIp(s: string): boolean { return isIpv4(s) || isIpv6(s); }
 
 /** [network, prefix length] ranges that are not globally routable (RFC 6890 and friends). */
-const V4_NON_PUBLIC: ReadonlyArray<readonly [number, number]> = [
+export const V4_NON_PUBLIC: ReadonlyArray<readonly [number, number]> = [
   [0x00000000, 8], // 0.0.0.0/8 "this network"
   [0x0a000000, 8], // 10/8
   [0x64400000, 10], // 100.64/10 carrier-grade NAT
@@ -46,15 +46,24 @@ const V4_NON_PUBLIC: ReadonlyArray<readonly [number, number]> = [
   [0xf0000000, 4], // reserved + broadcast
 ];
 
-const V4_MASKS = V4_NON_PUBLIC.map(([net, len]) => [net >>> 0, len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0] as const);
 
-/** True when an IPv4 number is in a private, shared, loopback, link-local, documentation or multicast range. */
+/**
+ * True when an IPv4 number is in a private, shared, loopback, link-local, documentation,
+ * benchmarking, multicast or reserved range (the table above). Branches on the first octet, so
+ * the common public address costs a couple of comparisons.
+ */
 export function isNonPublicV4(n: number): boolean {
-  for (let i = 0; i < V4_MASKS.length; i++) {
-    const [net, mask] = V4_MASKS[i];
-    if (((n & mask) >>> 0) === net) return true;
+  const a = n >>> 24;
+  if (a === 0 || a === 10 || a === 127 || a >= 224) return true;
+  switch (a) {
+    case 100: return (n >>> 22) === (0x64400000 >>> 22); // 100.64/10
+    case 169: return (n >>> 16) === 0xa9fe; // 169.254/16
+    case 172: return (n >>> 20) === 0xac1; // 172.16/12
+    case 192: { const b = n >>> 8; return b === 0xc00000 || b === 0xc00002 || (n >>> 16) === 0xc0a8; } // 192.0.0/24, 192.0.2/24, 192.168/16
+    case 198: return (n >>> 17) === (0xc6120000 >>> 17) || (n >>> 8) === 0xc63364; // 198.18/15, 198.51.100/24
+    case 203: return (n >>> 8) === 0xcb0071; // 203.0.113/24
+    default: return false;
   }
-  return false;
 }
 
 /** RFC 1918 + CGNAT + link-local only: addresses that are "inside" a VPC. */

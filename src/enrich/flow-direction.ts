@@ -11,10 +11,10 @@
  *    responder. INBOUND = the remote opened the connection to the instance.
  */
 import { defineEnricher } from '../engine/index.js';
-import type { FlowEvent } from '../core/index.js';
-import { ipv4ToInt, isNonPublicV4, isPublicIp } from '../core/index.js';
+import { isNonPublicV4, isPublicIp } from '../core/index.js';
 
-interface Learned { a: string[]; n: number[]; w: number }
+/** Per interface: the addresses seen (IPv4 as numbers, IPv6 as text) and how often. */
+interface Learned { a: (number | string)[]; n: number[]; w: number }
 
 const MAX_ADDRS = 6;
 
@@ -29,7 +29,7 @@ function serviceRank(port: number): number {
   return 0; // ephemeral range
 }
 
-function bump(l: Learned, addr: string): number {
+function bump(l: Learned, addr: number | string): number {
   const i = l.a.indexOf(addr);
   if (i >= 0) return ++l.n[i];
   if (l.a.length < MAX_ADDRS) { l.a.push(addr); l.n.push(1); return 1; }
@@ -40,14 +40,6 @@ function bump(l: Learned, addr: string): number {
   return 1;
 }
 
-function setSides(e: FlowEvent, srcIsLocal: boolean): void {
-  const en = e.enrich;
-  if (srcIsLocal) {
-    en.localAddr = e.srcAddr; en.localPort = e.srcPort; en.remoteAddr = e.dstAddr; en.remotePort = e.dstPort;
-  } else {
-    en.localAddr = e.dstAddr; en.localPort = e.dstPort; en.remoteAddr = e.srcAddr; en.remotePort = e.srcPort;
-  }
-}
 
 export const flowDirection = defineEnricher({
   id: 'flow-direction',
@@ -61,20 +53,24 @@ export const flowDirection = defineEnricher({
       const key = e.interfaceId || e.accountId;
       let l = learned.get(key);
       if (!l) { l = { a: [], n: [], w: 0 }; learned.set(key, l); }
-      const ns = bump(l, e.srcAddr), nd = bump(l, e.dstAddr);
+      const ns = bump(l, e.srcIp4 >= 0 ? e.srcIp4 : e.srcAddr), nd = bump(l, e.dstIp4 >= 0 ? e.dstIp4 : e.dstAddr);
       if ((++l.w & 255) === 0) learned.set(key, l); // refresh recency now and then, not on every record
       if (ns !== nd) srcIsLocal = ns > nd;
       else {
-        const sp = isPublicIp(e.srcAddr), dp = isPublicIp(e.dstAddr);
+        const sp = e.srcIp4 >= 0 ? !isNonPublicV4(e.srcIp4) : isPublicIp(e.srcAddr);
+        const dp = e.dstIp4 >= 0 ? !isNonPublicV4(e.dstIp4) : isPublicIp(e.dstAddr);
         srcIsLocal = sp !== dp ? !sp : false;
       }
     }
-    setSides(e, srcIsLocal);
     const en = e.enrich;
-    // parse the remote address once; the intel enricher looks it up by number
-    const r4 = ipv4ToInt(en.remoteAddr);
-    en.remoteIp4 = r4;
-    en.remotePublic = r4 >= 0 ? !isNonPublicV4(r4) : isPublicIp(en.remoteAddr);
+    en.srcIsLocal = srcIsLocal;
+    if (srcIsLocal) {
+      en.localPort = e.srcPort; en.remotePort = e.dstPort; en.localIp4 = e.srcIp4; en.remoteIp4 = e.dstIp4;
+      en.remotePublic = e.dstIp4 >= 0 ? !isNonPublicV4(e.dstIp4) : isPublicIp(e.dstAddr);
+    } else {
+      en.localPort = e.dstPort; en.remotePort = e.srcPort; en.localIp4 = e.dstIp4; en.remoteIp4 = e.srcIp4;
+      en.remotePublic = e.srcIp4 >= 0 ? !isNonPublicV4(e.srcIp4) : isPublicIp(e.srcAddr);
+    }
     // who opened the connection
     let srcInitiated: boolean | undefined;
     if (e.protocol === 6 && e.tcpFlags !== 0) {

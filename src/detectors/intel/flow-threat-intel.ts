@@ -47,7 +47,7 @@ export const flowThreatIntel = defineDetector({
     if (en.intel === 0) return;
     const outbound = en.direction === 'OUTBOUND';
     // one occurrence per connection: the opener's record
-    if (outbound ? e.srcAddr !== en.localAddr : e.srcAddr !== en.remoteAddr) return;
+    if (outbound ? !en.srcIsLocal : en.srcIsLocal) return;
     if (!outbound && e.action !== 'ACCEPT') return;
     const table = outbound ? OUTBOUND : INBOUND_ACCEPTED;
     const groups = hitsByType(ctx.services.intel.threat.hits(en.intel), (p) => table[p]?.type);

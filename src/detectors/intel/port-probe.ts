@@ -23,7 +23,7 @@ export const portProbe = defineDetector({
   findingTypes: ['Recon:EC2/PortProbeUnprotectedPort', 'Recon:EC2/PortProbeEMRUnprotectedPort'],
   onEvent(e, ctx) {
     const en = e.enrich;
-    if (en.intel === 0 || en.direction !== 'INBOUND' || e.action !== 'ACCEPT' || e.srcAddr !== en.remoteAddr) return;
+    if (en.intel === 0 || en.direction !== 'INBOUND' || e.action !== 'ACCEPT' || en.srcIsLocal) return;
     const port = en.localPort;
     if (port === 80 || port === 443 || port < 0) return;
     const hits = hitsByType(ctx.services.intel.threat.hits(en.intel), (p) => (PROBERS.has(p) ? 'probe' : undefined)).get('probe');

@@ -23,7 +23,7 @@ export const torRelay = defineDetector({
     const en = e.enrich;
     if (en.intel === 0) return;
     const outbound = en.direction === 'OUTBOUND';
-    if (outbound ? e.srcAddr !== en.localAddr : e.srcAddr !== en.remoteAddr || e.action !== 'ACCEPT') return;
+    if (outbound ? !en.srcIsLocal : en.srcIsLocal || e.action !== 'ACCEPT') return;
     const hits = ctx.services.intel.threat.hits(en.intel).filter((h) => TOR.has(h.list.purpose));
     if (hits.length === 0) return;
     const state = ctx.state<RelayWindow>('peers', { ttlMs: TOR_RELAY.windowMs * 2, maxEntries: 100_000 });

@@ -37,7 +37,7 @@ export const bruteForce = defineDetector({
     const svc = SERVICES[servicePort];
     if (!svc) return;
     // count the client's half of each connection only (the record whose source is the client)
-    const clientIsSource = inbound ? e.srcAddr === en.remoteAddr : e.srcAddr === en.localAddr;
+    const clientIsSource = inbound ? !en.srcIsLocal : en.srcIsLocal;
     if (!clientIsSource || e.packets > BRUTE_FORCE.maxPackets) return;
     if (inbound && e.action !== 'ACCEPT') return;
     const windows = ctx.state<DistinctWindow>('windows', { ttlMs: BRUTE_FORCE.windowMs * 2, maxEntries: 200_000 });

@@ -20,7 +20,7 @@ export const portSweep = defineDetector({
   onEvent(e, ctx) {
     if ((e.protocol !== 6 && e.protocol !== 17) || e.packets > PORT_SWEEP.maxPackets) return;
     const en = e.enrich;
-    if (en.direction !== 'OUTBOUND' || !en.remotePublic || e.srcAddr !== en.localAddr || en.remotePort < 0) return;
+    if (en.direction !== 'OUTBOUND' || !en.remotePublic || !en.srcIsLocal || en.remotePort < 0) return;
     // traceroute probes, and clients of protocols that talk to many servers by design
     // (a recursive resolver queries many name servers; NTP pools rotate)
     if (isTracerouteProbe(e.protocol, en.remotePort) || en.remotePort === 53 || en.remotePort === 123) return;

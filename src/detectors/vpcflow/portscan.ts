@@ -21,7 +21,7 @@ export const portscan = defineDetector({
   onEvent(e, ctx) {
     if ((e.protocol !== 6 && e.protocol !== 17) || e.packets > PORTSCAN.maxPackets) return;
     const en = e.enrich;
-    if (en.direction !== 'OUTBOUND' || e.srcAddr !== en.localAddr || en.remotePort < 0) return;
+    if (en.direction !== 'OUTBOUND' || !en.srcIsLocal || en.remotePort < 0) return;
     if (isTracerouteProbe(e.protocol, en.remotePort)) return;
     const windows = ctx.state<DistinctWindow>('windows', { ttlMs: PORTSCAN.windowMs * 2, maxEntries: 200_000 });
     const key = `${e.interfaceId}|${en.remoteAddr}`;

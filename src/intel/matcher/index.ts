@@ -124,15 +124,17 @@ export class IntelIndex {
     private readonly v6: Ipv6Table,
     private readonly domains: DomainTable,
     private readonly ipPort: Map<number, Map<number, number>>,
-  ) {}
+  ) {
+    this.noIps = exact.size === 0 && !ranges && v6.size === 0 && ipPort.size === 0;
+  }
 
   static empty(): IntelIndex { return new IntelIndexBuilder().build(); }
 
   /** No indicators at all: enrichers skip their lookups. */
   get isEmpty(): boolean { return this.noIps && this.domains.size === 0; }
 
-  /** No IP indicators (v4, v6, CIDR or ip:port). */
-  get noIps(): boolean { return this.exact.size === 0 && !this.ranges && this.v6.size === 0 && this.ipPort.size === 0; }
+  /** No IP indicators (v4, v6, CIDR or ip:port): enrichers skip their lookups. */
+  readonly noIps: boolean;
 
   /** IPv4 as an unsigned 32-bit number; `port` the remote port (-1 if none). Returns a match id, 0 = none. */
   lookupV4(addr: number, port = -1): number {

@@ -4,8 +4,8 @@
  * use become strings (repeated values such as the account and interface reuse the last string).
  * One event object is reused for every line (see the event contract in core/events.ts).
  */
-import type { FlowEvent } from '../../core/index.js';
 import { excerpt } from '../../core/index.js';
+import { FlowRecord } from './record.js';
 import type { Parser, ParseOptions, ParseSink, ParserSession } from '../types.js';
 import { LineSplitter, skipTimestampPrefix } from '../lines.js';
 import { DEFAULT_FIELDS, F, FLOW_FIELDS, parseHeader, normaliseFieldName } from './fields.js';
@@ -42,19 +42,10 @@ class StringCache {
   }
 }
 
-function newEvent(): FlowEvent {
-  return {
-    kind: 'vpcflow', time: 0, accountId: '', region: '', version: 0, interfaceId: '', srcAddr: '', dstAddr: '',
-    srcPort: -1, dstPort: -1, protocol: -1, packets: 0, bytes: 0, end: 0, action: '', vpcId: '', subnetId: '',
-    instanceId: '', tcpFlags: 0, pktSrcAddr: '', pktDstAddr: '', flowDirection: '',
-    enrich: { direction: 'UNKNOWN', localAddr: '', localPort: -1, remoteAddr: '', remoteIp4: -1, remotePort: -1, remotePublic: false, intel: 0, trusted: false },
-  };
-}
-
 class FlowSession implements ParserSession {
   private fields: F[];
   private sawHeader = false;
-  private readonly ev = newEvent();
+  private readonly ev = new FlowRecord();
   // ids repeat from line to line; addresses too (every record of an interface carries its own)
   private readonly caches: StringCache[] = Array.from({ length: 32 }, (_, f) => new StringCache(ADDRESS_FIELDS.has(f) ? 12 : 10));
   private readonly lines: LineSplitter;
@@ -83,7 +74,7 @@ class FlowSession implements ParserSession {
     const fields = this.fields;
     const nf = fields.length;
     // defaults for fields the format may not carry
-    ev.version = 0; ev.accountId = this.opts.hints.accountId || ''; ev.interfaceId = ''; ev.srcAddr = ''; ev.dstAddr = '';
+    ev.version = 0; ev.accountId = this.opts.hints.accountId || ''; ev.interfaceId = ''; ev.srcIp4 = -1; ev.dstIp4 = -1; ev.srcText = ''; ev.dstText = '';
     ev.srcPort = -1; ev.dstPort = -1; ev.protocol = -1; ev.packets = 0; ev.bytes = 0; ev.time = 0; ev.end = 0;
     ev.action = ''; ev.vpcId = ''; ev.subnetId = ''; ev.instanceId = ''; ev.tcpFlags = 0; ev.pktSrcAddr = '';
     ev.pktDstAddr = ''; ev.flowDirection = ''; ev.region = this.region;
@@ -101,8 +92,12 @@ class FlowSession implements ParserSession {
           case F.Version: ev.version = dash ? 0 : readUint(buf, pos, end); break;
           case F.AccountId: if (!dash) ev.accountId = this.caches[f].get(buf, pos, end); break;
           case F.InterfaceId: if (!dash) ev.interfaceId = this.caches[f].get(buf, pos, end); break;
-          case F.SrcAddr: if (!dash) ev.srcAddr = this.caches[f].get(buf, pos, end); break;
-          case F.DstAddr: if (!dash) ev.dstAddr = this.caches[f].get(buf, pos, end); break;
+          case F.SrcAddr:
+            if (!dash && (ev.srcIp4 = readIpv4(buf, pos, end)) < 0) ev.srcText = this.caches[f].get(buf, pos, end);
+            break;
+          case F.DstAddr:
+            if (!dash && (ev.dstIp4 = readIpv4(buf, pos, end)) < 0) ev.dstText = this.caches[f].get(buf, pos, end);
+            break;
           case F.SrcPort: ev.srcPort = dash ? -1 : readUint(buf, pos, end); if (ev.srcPort > 65535) return this.invalid(buf, s, e, lineNo, 'srcport'); break;
           case F.DstPort: ev.dstPort = dash ? -1 : readUint(buf, pos, end); if (ev.dstPort > 65535) return this.invalid(buf, s, e, lineNo, 'dstport'); break;
           case F.Protocol: ev.protocol = dash ? -1 : readUint(buf, pos, end); if (ev.protocol > 255) return this.invalid(buf, s, e, lineNo, 'protocol'); break;
@@ -145,7 +140,7 @@ class FlowSession implements ParserSession {
     }
     if (status === 1) { this.sink.skipped('nodata'); return; }
     if (status === 2) { this.sink.skipped('skipdata'); return; }
-    if (ev.time === 0 || (ev.srcAddr === '' && ev.dstAddr === '')) {
+    if (ev.time === 0 || (ev.srcIp4 < 0 && ev.srcText === '' && ev.dstIp4 < 0 && ev.dstText === '')) {
       this.sink.bad('flow-field-invalid', lineNo, excerpt(`no start time or addresses: ${buf.toString('latin1', s, e)}`));
       return;
     }
@@ -161,6 +156,21 @@ class FlowSession implements ParserSession {
   }
 }
 
+/** Dotted-quad IPv4 from bytes as an unsigned 32-bit number; -1 for anything else (IPv6). */
+function readIpv4(buf: Buffer, s: number, e: number): number {
+  let n = 0, part = 0, digits = 0, dots = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i];
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      n = n * 256 + part; part = 0; digits = 0; dots++;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 ? n * 256 + part : -1;
+}
+
 /** Unsigned decimal from bytes; NaN on any non-digit or empty input. */
 function readUint(buf: Buffer, s: number, e: number): number {
   if (s >= e) return NaN;
@@ -173,7 +183,7 @@ function readUint(buf: Buffer, s: number, e: number): number {
   return n;
 }
 
-function nanField(ev: FlowEvent): string {
+function nanField(ev: FlowRecord): string {
   const named: [string, number][] = [['version', ev.version], ['srcport', ev.srcPort], ['dstport', ev.dstPort], ['protocol', ev.protocol],
     ['packets', ev.packets], ['bytes', ev.bytes], ['start', ev.time], ['end', ev.end], ['tcp-flags', ev.tcpFlags]];
   return named.find(([, v]) => Number.isNaN(v))?.[0] ?? 'field';
