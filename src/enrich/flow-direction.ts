@@ -18,8 +18,13 @@ interface Learned { a: (number | string)[]; n: number[]; w: number }
 
 const MAX_ADDRS = 6;
 
-/** Ports that are services even though they are above 1023. */
-const SERVICE_PORTS = new Set([1433, 1521, 2049, 2375, 2376, 3306, 3389, 5432, 5900, 5985, 5986, 6379, 8080, 8443, 9200, 9300, 11211, 27017]);
+/**
+ * Ports that are services even though they are above 1023 — including a few in the ephemeral
+ * range (Hadoop/EMR 50070, common C2 team-server ports) that the port heuristic would otherwise
+ * take for the client side.
+ */
+const SERVICE_PORTS = new Set([1433, 1521, 2049, 2375, 2376, 3306, 3389, 5432, 5900, 5985, 5986, 6379, 8080, 8443, 9200, 9300, 11211, 27017,
+  50000, 50050, 50070, 50075, 50090]);
 
 function serviceRank(port: number): number {
   if (port < 0) return 0;

@@ -151,3 +151,13 @@ test('S3 lists (s3:// and GuardDuty https forms) are fetched with conditional re
   assert.deepEqual(parseLocation('https://s3-eu-west-1.amazonaws.com/acme-sec/x.txt'), { kind: 's3', bucket: 'acme-sec', key: 'x.txt', region: 'eu-west-1' });
   assert.equal(readFileSync(m.cachePath(l), 'utf8'), '91.92.93.94\nc2.evil.example\n');
 });
+
+test('a port on a trusted entry is ignored: the address is trusted on every port', async () => {
+  const { m } = await manager();
+  const path = join(dir, 'vpn.txt');
+  writeFileSync(path, '81.2.69.161:22\n[2a0b:f4c2:2::1]:443\n');
+  await m.add({ name: 'vpn', location: path, format: 'TXT', role: 'TRUSTED' });
+  const { services } = await m.buildServices();
+  assert.notEqual(services.intel.trusted.lookupIp('81.2.69.161'), 0);
+  assert.notEqual(services.intel.trusted.lookupIp('2a0b:f4c2:2::1'), 0);
+});

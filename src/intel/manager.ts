@@ -175,7 +175,9 @@ export class IntelManager {
     const problems: string[] = [];
     const add = (name: string, id: string, role: ListRole, purpose: string, format: ListFormat, text: string, sha256?: string) => {
       const sink = (role === 'TRUSTED' ? trusted : threat).sink({ id, name, purpose, sha256 });
-      parserForFormat(format).parse(text, sink, { now: this.now() });
+      // trust is about addresses: a port on a trusted entry is ignored, not a reason to never match
+      const target = role === 'TRUSTED' ? { ...sink, ipv4: (a: number, p: number, _port: number, t?: string) => sink.ipv4(a, p, -1, t), ipv6: (h: string, p: number, _port: number, t?: string) => sink.ipv6(h, p, -1, t) } : sink;
+      parserForFormat(format).parse(text, target, { now: this.now() });
       loaded.push({ name, role, entries: sink.counts.ipv4 + sink.counts.ipv6 + sink.counts.domains });
     };
     for (const l of await this.list()) {

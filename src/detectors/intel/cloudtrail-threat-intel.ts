@@ -1,6 +1,6 @@
 /**
  * IAM findings for API calls made from addresses on threat lists. Reconnaissance calls
- * (Get*, List*, Describe*, Head*) raise the Recon:IAMUser types, any other call the
+ * (Get*, List*, Describe*, Head*, Search*, Lookup*, Scan*, Query*) raise the Recon:IAMUser types, any other call the
  * UnauthorizedAccess:IAMUser types; the list's purpose picks the variant: Tor lists → TorIPCaller,
  * custom lists → MaliciousIPCaller.Custom, every other threat list → MaliciousIPCaller. All Medium.
  * One finding per type, principal and list; the details show the latest caller address.

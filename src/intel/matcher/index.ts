@@ -68,6 +68,7 @@ export class IntelIndexBuilder {
   private readonly v6 = new Ipv6Table();
   private readonly domains = new DomainTable();
   private readonly ipPort = new Map<number, Map<number, number>>();
+  private readonly ipPort6 = new Map<string, Map<number, number>>();
   private readonly union = (a: number, b: number) => this.sets.union(a, b);
 
   /** A sink that adds one list's indicators. `counts` tallies what was added. */
@@ -94,7 +95,14 @@ export class IntelIndexBuilder {
           this.rangeId.push(id);
         }
       },
-      ipv6: (hex, prefix, _port, threat) => { counts.ipv6++; this.v6.add(hex, prefix, idFor(threat), this.union); },
+      ipv6: (hex, prefix, port, threat) => {
+        counts.ipv6++;
+        if (port >= 0 && prefix === 128) {
+          let m = this.ipPort6.get(hex);
+          if (!m) this.ipPort6.set(hex, (m = new Map()));
+          m.set(port, this.union(m.get(port) ?? 0, idFor(threat)));
+        } else this.v6.add(hex, prefix, idFor(threat), this.union);
+      },
       domain: (name, threat) => { counts.domains++; this.domains.add(name, idFor(threat), this.union); },
       error: onError,
       skip: onSkip,
@@ -110,7 +118,7 @@ export class IntelIndexBuilder {
   build(): IntelIndex {
     const exact = new Ipv4ExactTable(this.exactAddr.a, this.exactId.a, this.exactAddr.n, this.union);
     const ranges = this.rangeBegin.n ? new Ipv4RangeTable(this.rangeBegin.a, this.rangeEnd.a, this.rangeId.a, this.rangeBegin.n, this.union) : undefined;
-    return new IntelIndex(this.sets, this.lists, this.threats, exact, ranges, this.v6, this.domains, this.ipPort);
+    return new IntelIndex(this.sets, this.lists, this.threats, exact, ranges, this.v6, this.domains, this.ipPort, this.ipPort6);
   }
 }
 
@@ -124,8 +132,9 @@ export class IntelIndex {
     private readonly v6: Ipv6Table,
     private readonly domains: DomainTable,
     private readonly ipPort: Map<number, Map<number, number>>,
+    private readonly ipPort6: Map<string, Map<number, number>>,
   ) {
-    this.noIps = exact.size === 0 && !ranges && v6.size === 0 && ipPort.size === 0;
+    this.noIps = exact.size === 0 && !ranges && v6.size === 0 && ipPort.size === 0 && ipPort6.size === 0;
   }
 
   static empty(): IntelIndex { return new IntelIndexBuilder().build(); }
@@ -154,9 +163,13 @@ export class IntelIndex {
   lookupIp(ip: string, port = -1): number {
     const v4 = ipv4ToInt(ip);
     if (v4 >= 0) return this.lookupV4(v4, port);
-    if (this.v6.size === 0 || !ip.includes(':')) return 0;
+    if ((this.v6.size === 0 && this.ipPort6.size === 0) || !ip.includes(':')) return 0;
     const hex = ipv6ToHex(ip);
-    return hex ? this.v6.get(hex, this.union) : 0;
+    if (!hex) return 0;
+    let id = this.v6.size ? this.v6.get(hex, this.union) : 0;
+    const p = port >= 0 ? this.ipPort6.get(hex)?.get(port) : undefined;
+    if (p !== undefined) id = this.sets.union(id, p);
+    return id;
   }
 
   /** A domain (lower-case, no trailing dot) or any subdomain of a listed one. */
@@ -177,6 +190,7 @@ export class IntelIndex {
   stats(): IndexStats {
     let ipPort = 0;
     for (const m of this.ipPort.values()) ipPort += m.size;
+    for (const m of this.ipPort6.values()) ipPort += m.size;
     return {
       ipv4: this.exact.size, ipv4Cidrs: this.ranges?.blocks ?? 0, ipv4Segments: this.ranges?.segments ?? 0,
       ipv6: this.v6.size, domains: this.domains.size, ipPort,

@@ -81,3 +81,10 @@ test('indicator text: CIDRs are masked, bad input is reported, not thrown', () =
   assert.deepEqual(parseIndicator('[2001:db8::1]:443'), { kind: 'ipv6', hex: '20010db8000000000000000000000001', prefix: 128, port: 443 });
   assert.deepEqual(parseIndicator('Mining.Pool.Example.'), { kind: 'domain', name: 'mining.pool.example' });
 });
+
+test('IPv6 [addr]:port entries match that port only', () => {
+  const idx = build([[LIST_A, [['[2a0b:f4c2:2::1]:8443']]]]);
+  assert.deepEqual(names(idx, idx.lookupIp('2a0b:f4c2:2::1', 8443)), ['ListA']);
+  assert.deepEqual(names(idx, idx.lookupIp('2a0b:f4c2:2::1', 443)), []);
+  assert.deepEqual(names(idx, idx.lookupIp('2a0b:f4c2:2::1')), []);
+});
