@@ -213,13 +213,13 @@ async function processObject(
     head.push(chunk);
     headLen += chunk.length;
     if (headLen < HEAD_BYTES) return;
-    const h = Buffer.concat(head);
+    const h = (head.length === 1 ? head[0] : Buffer.concat(head));
     head = [];
     if (!start(h)) { undetectable = true; unknownHead = h.toString('latin1', 0, 80); return; }
     session!.push(h);
   });
   if (!session && !undetectable && headLen > 0) {
-    const h = Buffer.concat(head);
+    const h = (head.length === 1 ? head[0] : Buffer.concat(head));
     if (start(h)) session!.push(h);
     else { undetectable = true; unknownHead = h.toString('latin1', 0, 80); }
   }

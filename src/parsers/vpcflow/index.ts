@@ -21,10 +21,23 @@ const ADDRESS_FIELDS = new Set<number>([F.SrcAddr, F.DstAddr, F.PktSrcAddr, F.Pk
  */
 class StringCache {
   private strs: string[] | null = null; // allocated on first use: most fields never need one
+  /** The value returned last: consecutive lines usually repeat it (same account, same interface). */
+  private last = '';
 
   constructor(private readonly bits: number) {}
 
   get(buf: Buffer, s: number, e: number): string {
+    const n = e - s;
+    const last = this.last;
+    if (last.length === n) {
+      let i = 0;
+      while (i < n && last.charCodeAt(i) === buf[s + i]) i++;
+      if (i === n) return last;
+    }
+    return (this.last = this.lookup(buf, s, e));
+  }
+
+  private lookup(buf: Buffer, s: number, e: number): string {
     const strs = this.strs ??= new Array<string>(1 << this.bits).fill('');
     let h = 0x811c9dc5;
     for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193);
@@ -50,10 +63,12 @@ class FlowSession implements ParserSession {
   private readonly caches: StringCache[] = Array.from({ length: 32 }, (_, f) => new StringCache(ADDRESS_FIELDS.has(f) ? 12 : 10));
   private readonly lines: LineSplitter;
   private readonly region: string;
+  private readonly defaultAccount: string;
 
   constructor(private readonly opts: ParseOptions, private readonly sink: ParseSink) {
-    this.fields = (opts.flowFields ?? DEFAULT_FIELDS).map((n) => FLOW_FIELDS[normaliseFieldName(n)] ?? F.Ignore);
     this.region = opts.hints.region || opts.defaultRegion;
+    this.defaultAccount = opts.hints.accountId || '';
+    this.fields = this.setFields((opts.flowFields ?? DEFAULT_FIELDS).map((n) => FLOW_FIELDS[normaliseFieldName(n)] ?? F.Ignore));
     this.lines = new LineSplitter(
       (buf, s, e, n) => this.line(buf, s, e, n),
       (n, head) => sink.bad('line-too-long', n, excerpt(head.toString('latin1'))),
@@ -68,16 +83,13 @@ class FlowSession implements ParserSession {
     const c0 = buf[s];
     if (c0 >= 97 && c0 <= 122 || c0 === 36) { // a letter or '$': a header line, or data that starts with an id
       const h = parseHeader(buf.toString('latin1', s, e));
-      if (h) { this.fields = h; this.sawHeader = true; return; }
+      if (h) { this.fields = this.setFields(h); this.sawHeader = true; return; }
     }
     const ev = this.ev;
     const fields = this.fields;
     const nf = fields.length;
-    // defaults for fields the format may not carry
-    ev.version = 0; ev.accountId = this.opts.hints.accountId || ''; ev.interfaceId = ''; ev.srcIp4 = -1; ev.dstIp4 = -1; ev.srcText = ''; ev.dstText = '';
-    ev.srcPort = -1; ev.dstPort = -1; ev.protocol = -1; ev.packets = 0; ev.bytes = 0; ev.time = 0; ev.end = 0;
-    ev.action = ''; ev.vpcId = ''; ev.subnetId = ''; ev.instanceId = ''; ev.tcpFlags = 0; ev.pktSrcAddr = '';
-    ev.pktDstAddr = ''; ev.flowDirection = ''; ev.region = this.region;
+    // Fields the format does not carry keep the defaults resetFields() gave them; every field it
+    // carries is assigned below on every line (a '-' assigns the default), so nothing is stale.
     ev.enrich.intel = 0; ev.enrich.trusted = false;
     let status = 0; // 0 OK, 1 NODATA, 2 SKIPDATA
     let pos = s;
@@ -90,13 +102,15 @@ class FlowSession implements ParserSession {
         const dash = end - pos === 1 && buf[pos] === DASH;
         switch (f) {
           case F.Version: ev.version = dash ? 0 : readUint(buf, pos, end); break;
-          case F.AccountId: if (!dash) ev.accountId = this.caches[f].get(buf, pos, end); break;
-          case F.InterfaceId: if (!dash) ev.interfaceId = this.caches[f].get(buf, pos, end); break;
+          case F.AccountId: ev.accountId = dash ? this.defaultAccount : this.caches[f].get(buf, pos, end); break;
+          case F.InterfaceId: ev.interfaceId = dash ? '' : this.caches[f].get(buf, pos, end); break;
           case F.SrcAddr:
-            if (!dash && (ev.srcIp4 = readIpv4(buf, pos, end)) < 0) ev.srcText = this.caches[f].get(buf, pos, end);
+            ev.srcIp4 = dash ? -1 : readIpv4(buf, pos, end);
+            ev.srcText = ev.srcIp4 >= 0 || dash ? '' : this.caches[f].get(buf, pos, end);
             break;
           case F.DstAddr:
-            if (!dash && (ev.dstIp4 = readIpv4(buf, pos, end)) < 0) ev.dstText = this.caches[f].get(buf, pos, end);
+            ev.dstIp4 = dash ? -1 : readIpv4(buf, pos, end);
+            ev.dstText = ev.dstIp4 >= 0 || dash ? '' : this.caches[f].get(buf, pos, end);
             break;
           case F.SrcPort: ev.srcPort = dash ? -1 : readUint(buf, pos, end); if (ev.srcPort > 65535) return this.invalid(buf, s, e, lineNo, 'srcport'); break;
           case F.DstPort: ev.dstPort = dash ? -1 : readUint(buf, pos, end); if (ev.dstPort > 65535) return this.invalid(buf, s, e, lineNo, 'dstport'); break;
@@ -117,14 +131,14 @@ class FlowSession implements ParserSession {
             else if (buf[pos] === 83) status = 2; // SKIPDATA
             else if (!dash) return this.invalid(buf, s, e, lineNo, 'log-status');
             break;
-          case F.VpcId: if (!dash) ev.vpcId = this.caches[f].get(buf, pos, end); break;
-          case F.SubnetId: if (!dash) ev.subnetId = this.caches[f].get(buf, pos, end); break;
-          case F.InstanceId: if (!dash) ev.instanceId = this.caches[f].get(buf, pos, end); break;
+          case F.VpcId: ev.vpcId = dash ? '' : this.caches[f].get(buf, pos, end); break;
+          case F.SubnetId: ev.subnetId = dash ? '' : this.caches[f].get(buf, pos, end); break;
+          case F.InstanceId: ev.instanceId = dash ? '' : this.caches[f].get(buf, pos, end); break;
           case F.TcpFlags: ev.tcpFlags = dash ? 0 : readUint(buf, pos, end); break;
-          case F.PktSrcAddr: if (!dash) ev.pktSrcAddr = this.caches[f].get(buf, pos, end); break;
-          case F.PktDstAddr: if (!dash) ev.pktDstAddr = this.caches[f].get(buf, pos, end); break;
-          case F.Region: if (!dash) ev.region = this.caches[f].get(buf, pos, end); break;
-          case F.FlowDirection: if (!dash) ev.flowDirection = this.caches[f].get(buf, pos, end); break;
+          case F.PktSrcAddr: ev.pktSrcAddr = dash ? '' : this.caches[f].get(buf, pos, end); break;
+          case F.PktDstAddr: ev.pktDstAddr = dash ? '' : this.caches[f].get(buf, pos, end); break;
+          case F.Region: ev.region = dash ? this.region : this.caches[f].get(buf, pos, end); break;
+          case F.FlowDirection: ev.flowDirection = dash ? '' : this.caches[f].get(buf, pos, end); break;
           default: break;
         }
       }
@@ -145,6 +159,16 @@ class FlowSession implements ParserSession {
       return;
     }
     this.sink.event(ev);
+  }
+
+  /** Adopts a field order, giving every field the defaults (fields it lacks keep them for good). */
+  private setFields(fields: F[]): F[] {
+    const ev = this.ev;
+    ev.version = 0; ev.accountId = this.defaultAccount; ev.interfaceId = ''; ev.srcIp4 = -1; ev.dstIp4 = -1; ev.srcText = ''; ev.dstText = '';
+    ev.srcPort = -1; ev.dstPort = -1; ev.protocol = -1; ev.packets = 0; ev.bytes = 0; ev.time = 0; ev.end = 0;
+    ev.action = ''; ev.vpcId = ''; ev.subnetId = ''; ev.instanceId = ''; ev.tcpFlags = 0; ev.pktSrcAddr = '';
+    ev.pktDstAddr = ''; ev.flowDirection = ''; ev.region = this.region;
+    return fields;
   }
 
   private invalid(buf: Buffer, s: number, e: number, lineNo: number, field: string): void {
