@@ -8,6 +8,7 @@
  *   eval/stratus.ts       Stratus Red Team CloudTrail detonations (LABELS.json)
  *   eval/panther.ts       Panther rule tests: CloudTrail, Route 53 (mapping in eval/panther-map.ts), VPC flow (none map)
  *   eval/stratosphere.ts  Stratosphere captures as labelled VPC flow logs
+ *   eval/intel.ts         public threat lists injected into those logs (seeded), recall and false findings
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { runStratus } from './stratus.js';
 import { pantherVpcFlowNote, runPantherCloudTrail, runPantherDns } from './panther.js';
 import { runStratosphere } from './stratosphere.js';
+import { runIntel } from './intel.js';
 import { renderCorpus, renderTotals, totals } from './report.js';
 import { DATA, type CorpusResult } from './common.js';
 
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     await runStratosphere(),
     runPantherDns(),
     pantherVpcFlowNote(),
+    await runIntel(),
   ];
   const all = totals(corpora);
   const results = { generatedAt: new Date().toISOString(), data: DATA, durationMs: Date.now() - started, corpora, totals: all };

@@ -34,7 +34,9 @@ const CASES: FlowCase[] = [
   {
     name: '008-mixed', local: '147.32.81.167',
     expected: [],
-    later: [{ type: 'Recon:EC2/PortProbeUnprotectedPort', why: 'internet hosts probing the honeypot got ACCEPTed on open ports; GuardDuty raises it only when the prober is on a threat list' }],
+    // Recon:EC2/PortProbeUnprotectedPort is raised only when the prober is on a threat list: the
+    // threat-intel section (eval/intel.ts) scans this file with lists loaded and scanners injected.
+    later: [],
   },
 ];
 
@@ -81,7 +83,7 @@ function whyNone(recs: Rec[], local: string): string[] {
   if (!outbound.length) {
     const ports = new Set(inbound.map((r) => r.dport));
     out.push(`Portscan / PortSweep / brute force as ACTOR: the host opened no attack connections itself; the ${inbound.length} inbound attack records `
-      + `(${new Set(inbound.map((r) => r.src)).size} sources, ${ports.size} ports, ${inbound.filter((r) => r.action === 'REJECT').length} REJECTed) are probes of it, which GuardDuty reports as Recon:EC2/PortProbe* (issue 3).`);
+      + `(${new Set(inbound.map((r) => r.src)).size} sources, ${ports.size} ports, ${inbound.filter((r) => r.action === 'REJECT').length} REJECTed) are probes of it, which GuardDuty reports as Recon:EC2/PortProbe* only when the prober is on a threat list (scored in the threat-intel section).`);
   }
   return out;
 }

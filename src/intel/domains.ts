@@ -14,26 +14,37 @@ const TWO_LABEL_SUFFIXES = new Set([
 ]);
 
 /**
- * Dynamic DNS, free subdomain and tunnelling services: anyone can get a name under these in
- * minutes, which is why malware and phishing use them. Each customer's name is its own
+ * Dynamic DNS and tunnelling services: anyone gets a name under these in minutes and points it
+ * anywhere, which is why malware and phishing use them. Each customer's name is its own
  * "registered domain".
  */
-export const ABUSED_PROVIDERS = new Set([
+export const DYNAMIC_DNS = new Set([
   'duckdns.org', 'no-ip.org', 'no-ip.biz', 'no-ip.info', 'noip.me', 'ddns.net', 'hopto.org', 'zapto.org', 'sytes.net', 'myftp.biz',
   'myftp.org', 'servebeer.com', 'serveftp.com', 'servehttp.com', 'bounceme.net', 'webhop.me', 'redirectme.net', 'gotdns.ch',
   'dynu.net', 'dynu.com', 'changeip.com', 'mooo.com', 'chickenkiller.com', 'strangled.net', 'linkpc.net', 'dnsdynamic.org',
   'ddnsking.com', '3utilities.com', 'dynv6.net', 'dyndns.org', 'dyndns.info', 'dnsalias.com', 'homeip.net', 'freeddns.org',
   'ngrok.io', 'ngrok-free.app', 'ngrok.app', 'trycloudflare.com', 'serveo.net', 'localtunnel.me', 'loca.lt', 'pagekite.me',
-  'portmap.io', 'portmap.host', '000webhostapp.com', 'weebly.com', 'glitch.me', 'repl.co', 'workers.dev', 'pages.dev',
-  'firebaseapp.com', 'web.app', 'herokuapp.com', 'azurewebsites.net', 'blogspot.com', 'github.io', 'gitlab.io', 'netlify.app',
-  'vercel.app', 'surge.sh', 'now.sh', 'onrender.com', 'fly.dev', 'r2.dev', 'ipfs.io', 'dweb.link', 'tk', 'ml', 'ga', 'cf', 'gq',
+  'portmap.io', 'portmap.host',
 ]);
+
+/**
+ * Free web hosting with a subdomain per customer: abused too, but mostly used for ordinary sites,
+ * so it weighs less than dynamic DNS.
+ */
+export const FREE_HOSTING = new Set([
+  '000webhostapp.com', 'weebly.com', 'glitch.me', 'repl.co', 'workers.dev', 'pages.dev', 'firebaseapp.com', 'web.app',
+  'herokuapp.com', 'azurewebsites.net', 'blogspot.com', 'github.io', 'gitlab.io', 'netlify.app', 'vercel.app', 'surge.sh',
+  'now.sh', 'onrender.com', 'fly.dev', 'r2.dev', 'ipfs.io', 'dweb.link', 'wixsite.com', 'webflow.io', 'sites.google.com',
+]);
+
+/** Both kinds: the suffixes under which each label is a different owner. */
+export const ABUSED_PROVIDERS = new Set([...DYNAMIC_DNS, ...FREE_HOSTING]);
 
 /** TLDs with a high share of abuse relative to legitimate use. */
 export const ABUSED_TLDS = new Set(['tk', 'ml', 'ga', 'cf', 'gq', 'top', 'xyz', 'icu', 'buzz', 'cyou', 'rest', 'zip', 'mov', 'click',
   'work', 'support', 'cam', 'monster', 'sbs', 'cfd', 'quest', 'bond', 'lol', 'hair', 'beauty', 'skin', 'autos', 'boats', 'yachts', 'ru', 'su']);
 
-/** The provider a name sits under, when it sits under one. */
+/** The dynamic-DNS or free-hosting provider a name sits under, when it sits under one. */
 export function abusedProvider(name: string): string | undefined {
   let dot = -1;
   do {

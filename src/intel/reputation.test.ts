@@ -31,3 +31,11 @@ test('benign look-alikes score below every threshold', () => {
   assert.equal(scorable('sts.us-east-1.amazonaws.com'), false);
   assert.equal(scorable('5.1.0.10.in-addr.arpa'), false);
 });
+
+test('free hosting weighs less than dynamic DNS; "mine" is not a mining word; hyphens do not make a label random', () => {
+  assert.equal(reputation('j-hive.weebly.com', true, []).type, undefined);
+  assert.equal(reputation('officesocialshare.azurewebsites.net', true, []).type, undefined);
+  assert.equal(reputation('rental-mine.org', true, []).type, undefined);
+  assert.equal(randomLooking('matric-results'), false);
+  assert.equal(reputation('q9x7vk2mzp4w8t.weebly.com', true, []).type, 'Impact:EC2/AbusedDomainRequest.Reputation');
+});

@@ -22,7 +22,7 @@ test('a never-seen dynamic-DNS name raises AbusedDomainRequest.Reputation (Mediu
   assert.equal(c.resourceRole, 'ACTOR');
   assert.equal(c.resource.instanceDetails?.instanceId, 'i-0a1b2c3d4e5f60718');
   assert.equal(c.action.dnsRequestAction?.domain, 'payroll-update.duckdns.org');
-  assert.deepEqual(c.additionalInfo?.reputation, { score: 4, features: ['abusedProvider', 'firstSeen'] });
+  assert.deepEqual(c.additionalInfo?.reputation, { score: 4, features: ['dynamicDns', 'firstSeen'] });
 });
 
 test('mining names under abused providers are Bitcoin (High); sinkhole answers Malicious (High); random names on abused TLDs Suspicious (Low)', () => {
