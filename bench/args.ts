@@ -17,6 +17,8 @@ export interface BenchArgs {
   pin?: string;
   /** Extra flags for the measured node processes. */
   nodeArgs: string[];
+  /** Run the threat-intel matcher benchmark (bench/intel/matcher.ts). */
+  intel: boolean;
 }
 
 export const DEFAULT_RECORDS: Record<BenchKind, number> = { cloudtrail: 1_000_000, vpcflow: 1_000_000, dns: 1_000_000 };
@@ -25,7 +27,7 @@ export const SMOKE_RECORDS: Record<BenchKind, number> = { cloudtrail: 3_000, vpc
 export const USAGE = `npm run bench -- [flags]
   --records N        records per log type (default 1000000; also --records-cloudtrail/-vpcflow/-dns N)
   --runs N           interleaved runs per measurement (default 3; medians and min–max are reported)
-  --only LIST        log types, comma-separated: cloudtrail,vpcflow,dns (aliases ct, flow, route53)
+  --only LIST        comma-separated: cloudtrail,vpcflow,dns (aliases ct, flow, route53) and intel (the list matcher)
   --modes LIST       measurements: ceiling,ceiling-json,parse,scan (default all)
   --seed N           generator seed (default 1)
   --out DIR          data and results folder (default bench/.data)
@@ -43,7 +45,7 @@ function positiveInt(flag: string, v: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [] };
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true };
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
@@ -54,11 +56,16 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--records-vpcflow': a.records.vpcflow = positiveInt(flag, value()); break;
       case '--records-dns': a.records.dns = positiveInt(flag, value()); break;
       case '--runs': a.runs = positiveInt(flag, value()); runsGiven = true; break;
-      case '--only': a.kinds = value().split(',').map((k) => {
-        const kind = ALIASES[k.trim().toLowerCase()];
-        if (!kind) throw new Error(`unknown log type ${k} (cloudtrail, vpcflow, dns)`);
-        return kind;
-      }); break;
+      case '--only': {
+        const names = value().split(',').map((k) => k.trim().toLowerCase());
+        a.intel = names.includes('intel');
+        a.kinds = names.filter((k) => k !== 'intel').map((k) => {
+          const kind = ALIASES[k];
+          if (!kind) throw new Error(`unknown log type ${k} (cloudtrail, vpcflow, dns, intel)`);
+          return kind;
+        });
+        break;
+      }
       case '--modes': a.modes = value().split(',').map((m) => {
         if (!(MODES as readonly string[]).includes(m)) throw new Error(`unknown mode ${m} (${MODES.join(', ')})`);
         return m as Mode;

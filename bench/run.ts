@@ -15,6 +15,7 @@ import { MODE_LABEL, printReport } from './report.js';
 import { measure } from './spawn.js';
 import { si } from './stats.js';
 import { summarize } from './summarize.js';
+import { printIntelBench, runIntelBench, type IntelBench } from './intel/run.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -50,15 +51,24 @@ async function main(): Promise<number> {
     }
   }
 
+  let intel: IntelBench | undefined;
+  if (args.intel) {
+    const sizes = args.smoke ? { ipv4: 100_000, cidrs: 10_000, domains: 10_000, queries: 1_000_000 } : { ipv4: 10_000_000, cidrs: 1_000_000, domains: 1_000_000, queries: 20_000_000 };
+    process.stderr.write(`intel matcher: ${sizes.ipv4.toLocaleString('en-US')} IPv4 + ${sizes.cidrs.toLocaleString('en-US')} CIDR + ${sizes.domains.toLocaleString('en-US')} domains … `);
+    intel = await runIntelBench(sizes);
+    process.stderr.write(`${(intel.loadMs / 1000).toFixed(1)} s to load\n`);
+  }
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
   console.log('');
-  printReport(summary, manifests, datasets, meta);
+  if (samples.length) printReport(summary, manifests, datasets, meta);
+  if (intel) console.log(`\n${printIntelBench(intel)}`);
   const resultsPath = join(out, 'results.json');
   writeFileSync(resultsPath, JSON.stringify({
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples,
+    args, datasets: manifests, summary, samples, intel,
   }, null, 2));
   console.log(`\nresults: ${resultsPath}`);
   return summary.problems.length > 0 ? 1 : 0;

@@ -147,9 +147,12 @@ export class IntelIndex {
 
   /** IPv4 as an unsigned 32-bit number; `port` the remote port (-1 if none). Returns a match id, 0 = none. */
   lookupV4(addr: number, port = -1): number {
+    const ranges = this.ranges;
+    // start the range lookup's first read before the hash probe, so their cache misses overlap
+    const first = ranges ? ranges.start(addr) : 0;
     let id = this.exact.get(addr);
-    if (this.ranges) {
-      const r = this.ranges.get(addr);
+    if (ranges) {
+      const r = ranges.finish(addr, first);
       if (r !== 0) id = id === 0 ? r : this.sets.union(id, r);
     }
     if (port >= 0 && this.ipPort.size !== 0) {

@@ -1,18 +1,20 @@
 /**
  * IPv4 CIDR blocks → match-set id. Blocks (which may nest or overlap, across lists) are flattened
  * into disjoint segments, each tagged with the union of the blocks covering it; a lookup finds the
- * segment containing the address. A 65,536-entry index on the top 16 bits narrows the binary
- * search to the few segments of that /16, so a lookup costs two table reads and a handful of
- * comparisons however many blocks are loaded.
+ * segment containing the address. An index on the top 16–20 bits of the address (more bits for
+ * more segments, about one segment per bucket) narrows the search to a few neighbouring segments,
+ * and each segment's start and id sit side by side, so a lookup touches a few cache lines however
+ * many blocks are loaded.
  */
 
 export class Ipv4RangeTable {
-  /** Segment starts, ascending; segment i covers [starts[i], starts[i+1]). */
-  private readonly starts: Uint32Array;
-  private readonly ids: Int32Array;
-  /** bucket[b] = first segment whose start ≥ b << 16 (b in 0..65536). */
+  /** Segment i: start at 2i (ascending, unsigned), match id at 2i + 1; it covers [start_i, start_i+1). */
+  private readonly segs: Uint32Array;
+  /** bucket[b] = first segment whose start ≥ b << shift (b in 0..2^bits). */
   private readonly bucket: Uint32Array;
+  private readonly shift: number;
   readonly blocks: number;
+  readonly segments: number;
 
   constructor(begin: Uint32Array, end: Uint32Array, ids: Int32Array, count: number, union: (a: number, b: number) => number) {
     this.blocks = count;
@@ -45,34 +47,49 @@ export class Ipv4RangeTable {
       outIds.push(merged);
     }
     if (outStarts.length === 0 || outStarts[0] !== 0) { outStarts.unshift(0); outIds.unshift(0); }
-    this.starts = Uint32Array.from(outStarts);
-    this.ids = Int32Array.from(outIds);
-    this.bucket = new Uint32Array(65537);
-    let s = 0;
-    for (let b = 0; b <= 65536; b++) {
-      const lo = b * 65536;
-      while (s < this.starts.length && this.starts[s] < lo) s++;
-      this.bucket[b] = s;
+    this.segments = outStarts.length;
+    this.segs = new Uint32Array(outStarts.length * 2);
+    for (let k = 0; k < outStarts.length; k++) { this.segs[2 * k] = outStarts[k]; this.segs[2 * k + 1] = outIds[k]; }
+    // about one segment per bucket, between 2^16 and 2^20 buckets
+    const bits = Math.min(20, Math.max(16, Math.ceil(Math.log2(Math.max(1, outStarts.length)))));
+    this.shift = 32 - bits;
+    const nb = 2 ** bits;
+    this.bucket = new Uint32Array(nb + 1);
+    let seg = 0;
+    for (let b = 0; b <= nb; b++) {
+      const lo = b * 2 ** this.shift;
+      while (seg < outStarts.length && outStarts[seg] < lo) seg++;
+      this.bucket[b] = seg;
     }
   }
-
-  get segments(): number { return this.starts.length; }
 
   /** Match-set id for an address (unsigned 32-bit number), 0 when no block covers it. */
   get(addr: number): number {
-    const b = addr >>> 16;
-    // the containing segment is the last one starting at or before addr: it lies in
-    // [bucket[b] - 1, bucket[b + 1] - 1]
-    let lo = this.bucket[b] - 1;
-    let hi = this.bucket[b + 1] - 1;
-    if (lo < 0) lo = 0;
-    const starts = this.starts;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid] <= addr) lo = mid; else hi = mid - 1;
-    }
-    return this.ids[lo];
+    return this.finish(addr, this.start(addr));
   }
 
-  get bytes(): number { return this.starts.byteLength + this.ids.byteLength + this.bucket.byteLength; }
+  /**
+   * The first half of a lookup: the bucket read. Split out so a caller can issue it before an
+   * unrelated memory access and let the two cache misses overlap.
+   */
+  start(addr: number): number {
+    return this.bucket[addr >>> this.shift];
+  }
+
+  finish(addr: number, first: number): number {
+    const b = addr >>> this.shift;
+    // the containing segment is the last one starting at or before addr: it lies in
+    // [bucket[b] - 1, bucket[b + 1] - 1]
+    let lo = first - 1;
+    let hi = this.bucket[b + 1] - 1;
+    if (lo < 0) lo = 0;
+    const segs = this.segs;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (segs[2 * mid] <= addr) lo = mid; else hi = mid - 1;
+    }
+    return segs[2 * lo + 1];
+  }
+
+  get bytes(): number { return this.segs.byteLength + this.bucket.byteLength; }
 }
