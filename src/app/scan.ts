@@ -12,10 +12,11 @@ import { Engine, StateRegistry, type Detector, type Enricher, type EngineService
 import { DETECTORS } from '../detectors/registry.js';
 import { ENRICHERS } from '../enrich/registry.js';
 import { FindingsService } from '../findings/index.js';
+import { filterScopes } from '../findings/scope.js';
 import { detectKind, keyHints, parserFor, type ParserSession } from '../parsers/index.js';
 import { isGzip, objectFingerprint, readObject } from '../readers/index.js';
 import { expandPaths, type SourceObject } from '../sources/index.js';
-import type { ProcessedObject, Store } from '../store/index.js';
+import type { ProcessedObject, Store, UsageRow } from '../store/index.js';
 import { IngestStats, type KindKey } from './ingest-stats.js';
 
 export interface ScanOptions {
@@ -71,7 +72,8 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
   const { store } = opts;
   const ingest = new IngestStats();
   const findings = new FindingsService();
-  findings.setFilters(await store.listFilters());
+  const filters = await store.listFilters();
+  findings.setFilters(filters, await filterScopes(store, filters));
   const state = new StateRegistry();
   state.preload(await store.loadState());
   const tallies = new Map<string, FindingTally>();
@@ -105,6 +107,7 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
   report.objects.total = objects.length;
 
   let sinceCommit: ProcessedObject[] = [];
+  let usage = new Map<string, UsageRow>();
   const seenThisRun = new Set<string>();
   const progress = { objectsDone: 0, objectsTotal: objects.length, records: 0, bad: 0, bytesIn: 0, bytesOut: 0, elapsedMs: 0, current: '' };
   let lastProgress = 0;
@@ -125,12 +128,13 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
     report.findings.suppressed += flushed.suppressed;
     for (const f of flushed.created) tally(f.type, f.severity).created++;
     for (const f of flushed.updated) tally(f.type, f.severity).updated++;
-    await store.commit({ findings: flushed.findings, objects: sinceCommit, state: state.snapshots() });
+    await store.commit({ findings: flushed.findings, objects: sinceCommit, state: state.snapshots(), usage: [...usage.values()] });
     sinceCommit = [];
+    usage = new Map();
   };
   for (const obj of objects) {
     progress.current = obj.key;
-    const rec = await processObject(obj, opts, engine, ingest, seenThisRun, store, report);
+    const rec = await processObject(obj, opts, engine, ingest, seenThisRun, store, report, usage);
     if (rec) sinceCommit.push(rec);
     progress.objectsDone++;
     progress.bytesIn += rec?.size ?? 0;
@@ -148,8 +152,11 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
   return report;
 }
 
+const DATA_SOURCE = { cloudtrail: 'CLOUD_TRAIL', vpcflow: 'FLOW_LOGS', dns: 'DNS_LOGS' } as const;
+
 async function processObject(
   obj: SourceObject, opts: ScanOptions, engine: Engine, ingest: IngestStats, seen: Set<string>, store: Store, report: ScanReport,
+  usage: Map<string, UsageRow>,
 ): Promise<ProcessedObject | undefined> {
   const hints = keyHints(obj.key);
   let fingerprint: string;
@@ -187,8 +194,16 @@ async function processObject(
   let headLen = 0;
   let records = 0;
   let bad = 0;
+  const perAccount = new Map<string, number>();
+  let firstTime = 0;
   const sink = {
-    event: (e: Parameters<Engine['process']>[0]) => { records++; engine.process(e); },
+    event: (e: Parameters<Engine['process']>[0]) => {
+      records++;
+      // usage per account: objects rarely mix accounts, so this is one Map hit per record
+      perAccount.set(e.accountId, (perAccount.get(e.accountId) ?? 0) + 1);
+      if (firstTime === 0) firstTime = e.time;
+      engine.process(e);
+    },
     bad: (reason: BadReason, position: number | undefined, text: string) => {
       bad++;
       ingest.bad(kind, reason, { object: obj.uri, position, excerpt: text });
@@ -237,5 +252,15 @@ async function processObject(
     sink.bad(outcome.error.reason, undefined, excerpt(`${outcome.error.message} after ${outcome.bytesOut} decompressed bytes`));
   }
   ks.records += records;
+  if (kind !== 'unknown' && records > 0) {
+    const day = new Date(firstTime).toISOString().slice(0, 10);
+    for (const [accountId, n] of perAccount) {
+      const key = `${accountId}|${kind}|${day}`;
+      const row = usage.get(key) ?? { accountId, dataSource: DATA_SOURCE[kind], day, events: 0, bytes: 0 };
+      row.events += n;
+      row.bytes += Math.round(outcome.bytesOut * (n / records));
+      usage.set(key, row);
+    }
+  }
   return done(kind, records, bad);
 }

@@ -7,6 +7,7 @@ import { registerScan } from './commands/scan.js';
 import { registerFindings } from './commands/findings.js';
 import { registerTypes } from './commands/types.js';
 import { registerIntel } from './commands/intel.js';
+import { registerServe } from './commands/serve.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -20,6 +21,7 @@ registerScan(program);
 registerFindings(program);
 registerTypes(program);
 registerIntel(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

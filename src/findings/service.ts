@@ -18,7 +18,7 @@ export interface FlushResult {
   suppressed: number;
 }
 
-interface CompiledFilter { detectorId: string; name: string; test: (f: Finding) => boolean }
+interface CompiledFilter { name: string; test: (f: Finding) => boolean }
 
 export class FindingsService {
   private pending = new Map<string, PendingOccurrences>();
@@ -28,12 +28,19 @@ export class FindingsService {
 
   constructor(private readonly now: () => string = () => new Date().toISOString()) {}
 
-  /** Loads the ARCHIVE filters (suppression rules), lowest rank first. */
-  setFilters(filters: FilterRecord[]): void {
+  /**
+   * Loads the ARCHIVE filters (suppression rules), lowest rank first. `scopeOf` says which
+   * findings a rule may touch (findings/scope.ts); by default those of its own detector.
+   */
+  setFilters(filters: FilterRecord[], scopeOf: (f: FilterRecord) => (x: Finding) => boolean = (f) => (x) => x.service.detectorId === f.detectorId): void {
     this.suppression = filters
       .filter((f) => f.action === 'ARCHIVE')
       .sort((a, b) => a.rank - b.rank)
-      .map((f) => ({ detectorId: f.detectorId, name: f.name, test: compileCriteria(f.findingCriteria) }));
+      .map((f) => {
+        const inScope = scopeOf(f);
+        const matches = compileCriteria(f.findingCriteria);
+        return { name: f.name, test: (x: Finding) => inScope(x) && matches(x) };
+      });
   }
 
   submit(c: FindingCandidate): void {
@@ -75,7 +82,7 @@ export class FindingsService {
   }
 
   private suppressed(f: Finding): boolean {
-    for (const r of this.suppression) if (r.detectorId === f.service.detectorId && r.test(f)) return true;
+    for (const r of this.suppression) if (r.test(f)) return true;
     return false;
   }
 }

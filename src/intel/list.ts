@@ -48,6 +48,9 @@ export interface IntelList {
   /** The last refresh failure, while an older good copy stays in use. */
   lastError?: string;
   tags?: Record<string, string>;
+  /** Which GuardDuty resource the list is through the API (default: ThreatIntelSet / IPSet by role). */
+  apiKind?: 'IPSet' | 'ThreatIntelSet' | 'ThreatEntitySet' | 'TrustedEntitySet';
+  expectedBucketOwner?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -45,6 +45,8 @@ export interface NewList {
   refreshSeconds?: number;
   feed?: string;
   tags?: Record<string, string>;
+  apiKind?: IntelList['apiKind'];
+  expectedBucketOwner?: string;
 }
 
 /** A list used for one run only (`vigil scan --threat-list`), never stored. */
@@ -80,7 +82,8 @@ export class IntelManager {
       id: randomUUID().replace(/-/g, ''), name: n.name, role: n.role, format: n.format, location: n.location,
       purpose: n.role === 'TRUSTED' ? 'trusted' : n.purpose ?? 'custom', activate: n.activate ?? true,
       status: n.activate === false ? 'INACTIVE' : 'ACTIVATING', refreshSeconds: n.refreshSeconds ?? 0,
-      ...(n.feed ? { feed: n.feed } : {}), ...(n.tags ? { tags: n.tags } : {}), createdAt: iso, updatedAt: iso,
+      ...(n.feed ? { feed: n.feed } : {}), ...(n.tags ? { tags: n.tags } : {}), ...(n.apiKind ? { apiKind: n.apiKind } : {}),
+      ...(n.expectedBucketOwner ? { expectedBucketOwner: n.expectedBucketOwner } : {}), createdAt: iso, updatedAt: iso,
     };
     await this.store.putIntelList(list);
     return this.load(list, true);
@@ -101,6 +104,25 @@ export class IntelManager {
     l.status = l.sha256 ? 'ACTIVE' : 'ACTIVATING';
     await this.store.putIntelList(l);
     return l.sha256 ? l : this.load(l, true);
+  }
+
+  /** Renames a list or points it elsewhere (then reloads it); GuardDuty's UpdateThreatIntelSet/UpdateIPSet. */
+  async update(nameOrId: string, change: { name?: string; location?: string; expectedBucketOwner?: string }): Promise<IntelList> {
+    const l = await this.find(nameOrId);
+    if (change.name && change.name !== l.name) {
+      if ((await this.list()).some((x) => x.name === change.name)) throw new IntelError(`a list named ${change.name} already exists`);
+      l.name = change.name;
+    }
+    if (change.expectedBucketOwner !== undefined) l.expectedBucketOwner = change.expectedBucketOwner;
+    l.updatedAt = new Date(this.now()).toISOString();
+    if (change.location && change.location !== l.location) {
+      l.location = change.location;
+      delete l.etag; delete l.lastModified;
+      await this.store.putIntelList(l);
+      return l.activate ? this.load(l, true) : l;
+    }
+    await this.store.putIntelList(l);
+    return l;
   }
 
   /** Is an active list's refresh interval over? */

@@ -22,10 +22,41 @@ export interface ProcessedObject {
 
 export interface StateRow { namespace: string; data: StateSnapshotData }
 
+/** Analysed volume per account, data source and day (GuardDuty's usage statistics). */
+export interface UsageRow { accountId: string; dataSource: 'CLOUD_TRAIL' | 'FLOW_LOGS' | 'DNS_LOGS'; day: string; events: number; bytes: number }
+
 export interface CommitBatch {
   findings?: Finding[];
   objects?: ProcessedObject[];
   state?: StateRow[];
+  /** Added to what is stored (counters), not replacing it. */
+  usage?: UsageRow[];
+}
+
+/** A page of findings matching GuardDuty FindingCriteria, for the API. */
+export interface FindingPageQuery {
+  /** Only these accounts (the caller's visibility); all when omitted. */
+  accountIds?: string[];
+  region?: string;
+  criteria?: FindingCriteria;
+  sort?: { attribute: string; order: 'ASC' | 'DESC' };
+  limit: number;
+  /** The position the previous page returned. */
+  cursor?: number;
+}
+
+export interface FindingPage { findings: Finding[]; cursor?: number }
+
+export type StatsGroup = 'ACCOUNT' | 'DATE' | 'FINDING_TYPE' | 'RESOURCE' | 'SEVERITY';
+
+export interface StatsRow {
+  /** The group's value: account id, day (YYYY-MM-DD), type, resource id or severity. */
+  key: string;
+  total: number;
+  lastGeneratedAt: string;
+  accountId?: string;
+  resourceType?: string;
+  severity?: number;
 }
 
 export interface FindingQuery {
@@ -69,6 +100,22 @@ export interface Store {
   listFilters(detectorId?: string): Promise<FilterRecord[]>;
   putFilter(f: FilterRecord): Promise<void>;
   deleteFilter(detectorId: string, name: string): Promise<boolean>;
+  /** Findings in pages, filtered by criteria (indexed fields in SQL, the rest checked per row). */
+  pageFindings(q: FindingPageQuery): Promise<FindingPage>;
+  /** Counts grouped as GetFindingsStatistics asks, ordered by total. */
+  findingStatistics(q: Omit<FindingPageQuery, 'sort' | 'cursor' | 'limit'> & { groupBy: StatsGroup; order: 'ASC' | 'DESC'; limit: number }): Promise<StatsRow[]>;
+  /** Sets (or clears, with undefined) `service.userFeedback`; returns how many changed. */
+  setFeedback(ids: string[], feedback: 'USEFUL' | 'NOT_USEFUL' | undefined): Promise<number>;
+  /** Accounts that have findings (in a region). */
+  findingAccounts(region?: string): Promise<string[]>;
+  /** Small JSON records of the API (detectors, members, invitations, tags…), by kind and id. */
+  getDoc<T>(kind: string, id: string): Promise<T | undefined>;
+  putDoc(kind: string, id: string, accountId: string, data: unknown): Promise<void>;
+  listDocs<T>(kind: string, accountId?: string): Promise<T[]>;
+  deleteDoc(kind: string, id: string): Promise<boolean>;
+  usage(accountIds?: string[], fromDay?: string, toDay?: string): Promise<UsageRow[]>;
+  /** What has been read, per log type: objects, records, bad records, last processed. */
+  ingestionSummary(): Promise<{ kind: string; objects: number; records: number; bad: number; lastProcessedAt: string }[]>;
   listIntelLists(): Promise<IntelList[]>;
   /** Inserts or replaces by id; names are unique. */
   putIntelList(list: IntelList): Promise<void>;

@@ -110,4 +110,47 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     assert.deepEqual(await s.listIntelLists(), []);
     await s.close();
   });
+
+  test(`${name}: pages of findings by criteria (indexed fields and per-row ones), sorted, with a cursor`, async () => {
+    const s = await fresh();
+    const fs = Array.from({ length: 12 }, (_, i) => {
+      const f = sampleFinding(i.toString(16).padStart(32, '0'), { severity: 2 + (i % 7), type: i % 2 ? 'Recon:EC2/Portscan' : 'Impact:EC2/PortSweep', accountId: i < 10 ? '111122223333' : '444455556666', updatedAt: `2026-03-02T10:${String(i).padStart(2, '0')}:00.000Z` });
+      f.resource.instanceDetails = { instanceId: `i-${i}`, networkInterfaces: [{ privateIpAddress: `10.0.0.${i}` }] };
+      return f;
+    });
+    await s.commit({ findings: fs });
+    const all = await s.pageFindings({ accountIds: ['111122223333'], limit: 4, sort: { attribute: 'updatedAt', order: 'ASC' } });
+    assert.deepEqual(all.findings.map((f) => f.resource.instanceDetails?.instanceId), ['i-0', 'i-1', 'i-2', 'i-3']);
+    const next = await s.pageFindings({ accountIds: ['111122223333'], limit: 4, sort: { attribute: 'updatedAt', order: 'ASC' }, cursor: all.cursor });
+    assert.deepEqual(next.findings.map((f) => f.resource.instanceDetails?.instanceId), ['i-4', 'i-5', 'i-6', 'i-7']);
+    const criteria = { criterion: { type: { eq: ['Recon:EC2/Portscan'] }, severity: { gte: 4 }, 'resource.instanceDetails.networkInterfaces.privateIpAddress': { neq: ['10.0.0.3'] } } };
+    const page = await s.pageFindings({ criteria, limit: 50, sort: { attribute: 'severity', order: 'DESC' } });
+    assert.deepEqual(page.findings.map((f) => f.resource.instanceDetails?.instanceId), ['i-5', 'i-11', 'i-9']); // severities 7, 6, 4
+    assert.equal(page.cursor, undefined);
+    const bySev = await s.findingStatistics({ accountIds: ['111122223333'], groupBy: 'FINDING_TYPE', order: 'DESC', limit: 10 });
+    assert.deepEqual(bySev.map((r) => [r.key, r.total]), [['Impact:EC2/PortSweep', 5], ['Recon:EC2/Portscan', 5]]);
+    const byRes = await s.findingStatistics({ criteria, groupBy: 'RESOURCE', order: 'DESC', limit: 2 });
+    assert.equal(byRes.length, 2);
+    assert.deepEqual(await s.findingAccounts(), ['111122223333', '444455556666']);
+    assert.equal(await s.setFeedback([fs[0].id], 'USEFUL'), 1);
+    assert.equal((await s.getFindings([fs[0].id]))[0].service.userFeedback, 'USEFUL');
+    await s.close();
+  });
+
+  test(`${name}: documents by kind, id and account; usage counters add up`, async () => {
+    const s = await fresh();
+    await s.putDoc('detector', 'd1', '111122223333', { status: 'ENABLED' });
+    await s.putDoc('detector', 'd2', '444455556666', { status: 'DISABLED' });
+    assert.deepEqual(await s.getDoc('detector', 'd1'), { status: 'ENABLED' });
+    assert.deepEqual(await s.listDocs('detector', '444455556666'), [{ status: 'DISABLED' }]);
+    assert.equal((await s.listDocs('detector')).length, 2);
+    assert.equal(await s.deleteDoc('detector', 'd1'), true);
+    assert.equal(await s.getDoc('detector', 'd1'), undefined);
+    const row = { accountId: '111122223333', dataSource: 'CLOUD_TRAIL' as const, day: '2026-03-02', events: 10, bytes: 1000 };
+    await s.commit({ usage: [row] });
+    await s.commit({ usage: [row] });
+    assert.deepEqual(await s.usage(['111122223333']), [{ ...row, events: 20, bytes: 2000 }]);
+    assert.deepEqual(await s.usage(['999999999999']), []);
+    await s.close();
+  });
 }

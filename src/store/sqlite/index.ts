@@ -7,7 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Finding, SeverityLevel } from '../../core/index.js';
 import { severityLevel, severityRange } from '../../core/index.js';
-import type { CommitBatch, FilterRecord, FindingQuery, StateRow, Store, StoreCounts } from '../types.js';
+import type { CommitBatch, FilterRecord, FindingPage, FindingPageQuery, FindingQuery, StateRow, StatsGroup, StatsRow, Store, StoreCounts, UsageRow } from '../types.js';
+import { compileCriteria } from '../../findings/criteria.js';
+import { resourceIdOf } from '../../findings/resource-id.js';
+import { criteriaToSql, sortExpression } from './criteria-sql.js';
 import { MIGRATIONS } from './migrations.js';
 import type { IntelList } from '../../intel/list.js';
 
@@ -115,12 +118,15 @@ export class SqliteStore implements Store {
 
   async commit(batch: CommitBatch): Promise<void> {
     const upsert = this.db.prepare(`INSERT INTO findings (id, account_id, region, detector_id, type, severity, archived, count,
-        created_at, updated_at, event_first_seen, event_last_seen, resource_type, json)
+        created_at, updated_at, event_first_seen, event_last_seen, resource_type, resource_id, json)
       VALUES (@id, @account_id, @region, @detector_id, @type, @severity, @archived, @count, @created_at, @updated_at,
-        @event_first_seen, @event_last_seen, @resource_type, @json)
+        @event_first_seen, @event_last_seen, @resource_type, @resource_id, @json)
       ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, archived = excluded.archived, count = excluded.count,
         updated_at = excluded.updated_at, event_first_seen = excluded.event_first_seen,
-        event_last_seen = excluded.event_last_seen, resource_type = excluded.resource_type, json = excluded.json`);
+        event_last_seen = excluded.event_last_seen, resource_type = excluded.resource_type, resource_id = excluded.resource_id,
+        json = excluded.json`);
+    const usage = this.db.prepare(`INSERT INTO usage (account_id, data_source, day, events, bytes) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (account_id, data_source, day) DO UPDATE SET events = events + excluded.events, bytes = bytes + excluded.bytes`);
     const obj = this.db.prepare(`INSERT OR REPLACE INTO processed_objects (fingerprint, uri, kind, size, records, bad, processed_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`);
     const st = this.db.prepare('INSERT OR REPLACE INTO detector_state (namespace, data, updated_at) VALUES (?, ?, ?)');
@@ -131,9 +137,10 @@ export class SqliteStore implements Store {
           id: f.id, account_id: f.accountId, region: f.region, detector_id: f.service.detectorId, type: f.type,
           severity: f.severity, archived: f.service.archived ? 1 : 0, count: f.service.count, created_at: f.createdAt,
           updated_at: f.updatedAt, event_first_seen: f.service.eventFirstSeen, event_last_seen: f.service.eventLastSeen,
-          resource_type: f.resource.resourceType, json: JSON.stringify(f),
+          resource_type: f.resource.resourceType, resource_id: resourceIdOf(f), json: JSON.stringify(f),
         });
       }
+      for (const u of batch.usage ?? []) usage.run(u.accountId, u.dataSource, u.day, u.events, u.bytes);
       for (const o of batch.objects ?? []) obj.run(o.fingerprint, o.uri, o.kind, o.size, o.records, o.bad, o.processedAt);
       for (const s of batch.state ?? []) st.run(s.namespace, JSON.stringify(s.data), now);
     })();
@@ -162,6 +169,115 @@ export class SqliteStore implements Store {
 
   async deleteFilter(detectorId: string, name: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM filters WHERE detector_id = ? AND name = ?').run(detectorId, name).changes > 0;
+  }
+
+  private scope(q: { accountIds?: string[]; region?: string; criteria?: FindingPageQuery['criteria'] }) {
+    const c = criteriaToSql(q.criteria);
+    const where = [...c.where];
+    const args = [...c.args];
+    if (q.accountIds) { where.push(q.accountIds.length ? `account_id IN (${q.accountIds.map(() => '?').join(',')})` : '0'); args.push(...q.accountIds); }
+    if (q.region) { where.push('region = ?'); args.push(q.region); }
+    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args, residual: c.residual ? compileCriteria(c.residual) : undefined };
+  }
+
+  async pageFindings(q: FindingPageQuery): Promise<FindingPage> {
+    const { sql, args, residual } = this.scope(q);
+    const sort = sortExpression(q.sort?.attribute ?? 'updatedAt');
+    const order = q.sort?.order === 'ASC' ? 'ASC' : 'DESC';
+    const start = q.cursor ?? 0;
+    const stmt = this.db.prepare(`SELECT json FROM findings ${sql} ORDER BY ${sort.sql} ${order}, id ${order} LIMIT -1 OFFSET ?`);
+    const findings: Finding[] = [];
+    let pos = start;
+    for (const row of stmt.iterate(...args, ...sort.args, start) as IterableIterator<Row>) {
+      if (findings.length === q.limit) return { findings, cursor: pos };
+      pos++;
+      const f = JSON.parse(row.json as string) as Finding;
+      if (!residual || residual(f)) findings.push(f);
+    }
+    return { findings };
+  }
+
+  async findingStatistics(q: Omit<FindingPageQuery, 'sort' | 'cursor' | 'limit'> & { groupBy: StatsGroup; order: 'ASC' | 'DESC'; limit: number }): Promise<StatsRow[]> {
+    const { sql, args, residual } = this.scope(q);
+    const keyOf: Record<StatsGroup, string> = {
+      ACCOUNT: 'account_id', DATE: 'substr(updated_at, 1, 10)', FINDING_TYPE: 'type', RESOURCE: 'resource_id', SEVERITY: 'severity',
+    };
+    const order = q.order === 'ASC' ? 'ASC' : 'DESC';
+    if (!residual) {
+      const rows = this.db.prepare(`SELECT ${keyOf[q.groupBy]} AS k, COUNT(*) AS n, MAX(updated_at) AS last, MIN(account_id) AS acct,
+          MIN(resource_type) AS rtype, MAX(severity) AS sev FROM findings ${sql} GROUP BY k ORDER BY n ${order}, k LIMIT ?`).all(...args, q.limit) as Row[];
+      return rows.map((r) => ({ key: String(r.k), total: r.n as number, lastGeneratedAt: r.last as string, accountId: r.acct as string,
+        resourceType: r.rtype as string, severity: r.sev as number }));
+    }
+    const groups = new Map<string, StatsRow>();
+    for (const row of this.db.prepare(`SELECT json FROM findings ${sql}`).iterate(...args) as IterableIterator<Row>) {
+      const f = JSON.parse(row.json as string) as Finding;
+      if (!residual(f)) continue;
+      const key = { ACCOUNT: f.accountId, DATE: f.updatedAt.slice(0, 10), FINDING_TYPE: f.type, RESOURCE: resourceIdOf(f), SEVERITY: String(f.severity) }[q.groupBy];
+      const g = groups.get(key) ?? { key, total: 0, lastGeneratedAt: f.updatedAt, accountId: f.accountId, resourceType: f.resource.resourceType, severity: f.severity };
+      g.total++;
+      if (f.updatedAt > g.lastGeneratedAt) g.lastGeneratedAt = f.updatedAt;
+      if (f.severity > (g.severity ?? 0)) g.severity = f.severity;
+      groups.set(key, g);
+    }
+    return [...groups.values()].sort((a, b) => (order === 'ASC' ? a.total - b.total : b.total - a.total) || a.key.localeCompare(b.key)).slice(0, q.limit);
+  }
+
+  async setFeedback(ids: string[], feedback: 'USEFUL' | 'NOT_USEFUL' | undefined): Promise<number> {
+    let changed = 0;
+    const get = this.db.prepare('SELECT json FROM findings WHERE id = ?');
+    const put = this.db.prepare('UPDATE findings SET json = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const row = get.get(id) as Row | undefined;
+        if (!row) continue;
+        const f = JSON.parse(row.json as string) as Finding;
+        if (feedback) f.service.userFeedback = feedback; else delete f.service.userFeedback;
+        put.run(JSON.stringify(f), id);
+        changed++;
+      }
+    })();
+    return changed;
+  }
+
+  async findingAccounts(region?: string): Promise<string[]> {
+    const rows = (region ? this.db.prepare('SELECT DISTINCT account_id FROM findings WHERE region = ?').all(region)
+      : this.db.prepare('SELECT DISTINCT account_id FROM findings').all()) as Row[];
+    return rows.map((r) => r.account_id as string).sort();
+  }
+
+  async getDoc<T>(kind: string, id: string): Promise<T | undefined> {
+    const row = this.db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?').get(kind, id) as Row | undefined;
+    return row ? (JSON.parse(row.json as string) as T) : undefined;
+  }
+
+  async putDoc(kind: string, id: string, accountId: string, data: unknown): Promise<void> {
+    this.db.prepare('INSERT OR REPLACE INTO documents (kind, id, account_id, json) VALUES (?, ?, ?, ?)').run(kind, id, accountId, JSON.stringify(data));
+  }
+
+  async listDocs<T>(kind: string, accountId?: string): Promise<T[]> {
+    const rows = (accountId === undefined ? this.db.prepare('SELECT json FROM documents WHERE kind = ? ORDER BY id').all(kind)
+      : this.db.prepare('SELECT json FROM documents WHERE kind = ? AND account_id = ? ORDER BY id').all(kind, accountId)) as Row[];
+    return rows.map((r) => JSON.parse(r.json as string) as T);
+  }
+
+  async deleteDoc(kind: string, id: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM documents WHERE kind = ? AND id = ?').run(kind, id).changes > 0;
+  }
+
+  async usage(accountIds?: string[], fromDay?: string, toDay?: string): Promise<UsageRow[]> {
+    const where: string[] = [], args: unknown[] = [];
+    if (accountIds) { where.push(accountIds.length ? `account_id IN (${accountIds.map(() => '?').join(',')})` : '0'); args.push(...accountIds); }
+    if (fromDay) { where.push('day >= ?'); args.push(fromDay); }
+    if (toDay) { where.push('day <= ?'); args.push(toDay); }
+    return (this.db.prepare(`SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY day, account_id, data_source`).all(...args) as Row[])
+      .map((r) => ({ accountId: r.account_id as string, dataSource: r.data_source as UsageRow['dataSource'], day: r.day as string, events: r.events as number, bytes: r.bytes as number }));
+  }
+
+  async ingestionSummary(): Promise<{ kind: string; objects: number; records: number; bad: number; lastProcessedAt: string }[]> {
+    return (this.db.prepare(`SELECT kind, COUNT(*) AS objects, SUM(records) AS records, SUM(bad) AS bad, MAX(processed_at) AS last
+      FROM processed_objects GROUP BY kind ORDER BY kind`).all() as Row[])
+      .map((r) => ({ kind: r.kind as string, objects: r.objects as number, records: r.records as number, bad: r.bad as number, lastProcessedAt: r.last as string }));
   }
 
   async listIntelLists(): Promise<IntelList[]> {

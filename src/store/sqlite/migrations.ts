@@ -61,4 +61,34 @@ export const MIGRATIONS: readonly string[] = [
     json TEXT NOT NULL
   );
   `,
+  // 3: the API's records (detectors, members, invitations, tags, publishing destinations,
+  // organisation settings) as JSON documents; usage counters; a resource id column for statistics
+  `
+  CREATE TABLE documents (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+  );
+  CREATE INDEX documents_account ON documents (kind, account_id);
+
+  CREATE TABLE usage (
+    account_id TEXT NOT NULL,
+    data_source TEXT NOT NULL,
+    day TEXT NOT NULL,
+    events INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    PRIMARY KEY (account_id, data_source, day)
+  );
+
+  ALTER TABLE findings ADD COLUMN resource_id TEXT NOT NULL DEFAULT '';
+  UPDATE findings SET resource_id = coalesce(
+    json_extract(json, '$.resource.instanceDetails.instanceId'),
+    json_extract(json, '$.resource.instanceDetails.networkInterfaces[0].networkInterfaceId'),
+    json_extract(json, '$.resource.s3BucketDetails[0].name'),
+    json_extract(json, '$.resource.accessKeyDetails.accessKeyId'),
+    json_extract(json, '$.resource.accessKeyDetails.principalId'), '');
+  CREATE INDEX findings_region_account ON findings (region, account_id, updated_at);
+  `,
 ];

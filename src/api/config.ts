@@ -1,0 +1,103 @@
+/**
+ * `vigil serve` configuration: defaults ← YAML file (`--config`, VIGIL_CONFIG) ← environment ←
+ * flags. SERVE_SETTINGS below is the schema: docs/config.md is generated from it (a test keeps
+ * them in step). Secrets (secret access keys) are never logged or printed, except a generated
+ * administrator key, once, when it is created.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+
+export type KeyRole = 'administrator' | 'member' | 'read-only';
+export interface KeyConfig { accessKeyId: string; secretAccessKey: string; role: KeyRole }
+export interface AccountConfig { accountId: string; keys: KeyConfig[] }
+
+export interface ServeConfig {
+  host: string;
+  port: number;
+  db: string;
+  region: string;
+  adminAccountId: string;
+  /** Keys per account (the administrator's included). */
+  accounts: AccountConfig[];
+  bodyLimitBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+export interface Setting { key: string; env?: string; flag?: string; default: string; description: string }
+
+/** Every setting, with where it can be given. */
+export const SERVE_SETTINGS: readonly Setting[] = [
+  { key: 'host', env: 'VIGIL_HOST', flag: '--host', default: '127.0.0.1', description: 'Address to listen on (0.0.0.0 for all interfaces).' },
+  { key: 'port', env: 'VIGIL_PORT', flag: '--port', default: '8765', description: 'TCP port of the GuardDuty API, the extensions and the console.' },
+  { key: 'db', env: 'VIGIL_DB', flag: '--db', default: 'vigil.db', description: 'SQLite database, the same file `vigil scan` writes.' },
+  { key: 'region', env: 'VIGIL_REGION', flag: '--region', default: 'us-east-1', description: 'Region of the administrator detector created at start (other regions get one on CreateDetector).' },
+  { key: 'adminAccountId', env: 'VIGIL_ADMIN_ACCOUNT_ID', flag: '--admin-account', default: '000000000000', description: 'The administrator account: sees and manages every member account.' },
+  { key: 'admin key', env: 'VIGIL_ADMIN_ACCESS_KEY_ID / VIGIL_ADMIN_SECRET_ACCESS_KEY', default: 'generated once, printed once, kept in the database', description: 'An administrator access key pair, in addition to those in `accounts`.' },
+  { key: 'accounts', default: '[]', description: 'Access keys per account: `[{accountId, keys: [{accessKeyId, secretAccessKey, role: administrator|member|read-only}]}]` (YAML file only).' },
+  { key: 'bodyLimitBytes', env: 'VIGIL_BODY_LIMIT', default: '1048576', description: 'Largest request body accepted (bytes); larger requests get a BadRequestException.' },
+  { key: 'logLevel', env: 'VIGIL_LOG_LEVEL', flag: '--log-level', default: 'info', description: 'fatal, error, warn, info, debug or silent. Request logs never contain credentials or bodies.' },
+];
+
+export class ConfigError extends Error {}
+
+const ROLES: readonly KeyRole[] = ['administrator', 'member', 'read-only'];
+
+function check(c: ServeConfig): ServeConfig {
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new ConfigError(`port must be 0–65535 (got ${c.port})`);
+  if (!/^\d{12}$/.test(c.adminAccountId)) throw new ConfigError(`adminAccountId must be 12 digits (got ${c.adminAccountId})`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(c.region)) throw new ConfigError(`region does not look like an AWS region: ${c.region}`);
+  if (!Number.isInteger(c.bodyLimitBytes) || c.bodyLimitBytes < 1024) throw new ConfigError('bodyLimitBytes must be an integer ≥ 1024');
+  const seen = new Set<string>();
+  for (const a of c.accounts) {
+    if (!/^\d{12}$/.test(a.accountId)) throw new ConfigError(`accounts: accountId must be 12 digits (got ${a.accountId})`);
+    for (const k of a.keys ?? []) {
+      if (!/^[A-Z0-9]{16,128}$/.test(k.accessKeyId ?? '')) throw new ConfigError(`accounts: access key ids are 16–128 upper-case letters and digits (account ${a.accountId})`);
+      if (typeof k.secretAccessKey !== 'string' || k.secretAccessKey.length < 16) throw new ConfigError(`accounts: the secret for ${k.accessKeyId} must be at least 16 characters`);
+      if (!ROLES.includes(k.role)) throw new ConfigError(`accounts: role of ${k.accessKeyId} must be administrator, member or read-only`);
+      if (k.role === 'administrator' && a.accountId !== c.adminAccountId) throw new ConfigError(`accounts: ${k.accessKeyId} has the administrator role but account ${a.accountId} is not the administrator (${c.adminAccountId})`);
+      if (seen.has(k.accessKeyId)) throw new ConfigError(`accounts: access key ${k.accessKeyId} appears twice`);
+      seen.add(k.accessKeyId);
+    }
+  }
+  return c;
+}
+
+export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port' | 'db' | 'region' | 'adminAccount' | 'logLevel', string>>, env = process.env): ServeConfig {
+  const c: ServeConfig = { host: '127.0.0.1', port: 8765, db: 'vigil.db', region: 'us-east-1', adminAccountId: '000000000000', accounts: [], bodyLimitBytes: 1 << 20, logLevel: 'info' };
+  const file = flags.config ?? env.VIGIL_CONFIG;
+  if (file) {
+    let doc: Record<string, unknown>;
+    try { doc = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>; } catch (e) { throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`); }
+    const known = new Set(['host', 'port', 'db', 'region', 'adminAccountId', 'accounts', 'bodyLimitBytes', 'logLevel']);
+    for (const k of Object.keys(doc)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting "${k}" (see docs/config.md)`);
+    Object.assign(c, doc);
+    c.port = Number(c.port);
+    c.accounts = (doc.accounts as AccountConfig[] | undefined)?.map((a) => ({ accountId: String(a.accountId), keys: a.keys ?? [] })) ?? [];
+  }
+  const pick = (e: string | undefined, f: string | undefined) => f ?? e;
+  c.host = pick(env.VIGIL_HOST, flags.host) ?? c.host;
+  c.port = Number(pick(env.VIGIL_PORT, flags.port) ?? c.port);
+  c.db = pick(env.VIGIL_DB, flags.db) ?? c.db;
+  c.region = pick(env.VIGIL_REGION, flags.region) ?? c.region;
+  c.adminAccountId = pick(env.VIGIL_ADMIN_ACCOUNT_ID, flags.adminAccount) ?? String(c.adminAccountId);
+  c.bodyLimitBytes = Number(env.VIGIL_BODY_LIMIT ?? c.bodyLimitBytes);
+  c.logLevel = (pick(env.VIGIL_LOG_LEVEL, flags.logLevel) ?? c.logLevel) as ServeConfig['logLevel'];
+  if (env.VIGIL_ADMIN_ACCESS_KEY_ID || env.VIGIL_ADMIN_SECRET_ACCESS_KEY) {
+    if (!env.VIGIL_ADMIN_ACCESS_KEY_ID || !env.VIGIL_ADMIN_SECRET_ACCESS_KEY) throw new ConfigError('set both VIGIL_ADMIN_ACCESS_KEY_ID and VIGIL_ADMIN_SECRET_ACCESS_KEY, or neither');
+    let admin = c.accounts.find((a) => a.accountId === c.adminAccountId);
+    if (!admin) c.accounts.push(admin = { accountId: c.adminAccountId, keys: [] });
+    admin.keys.push({ accessKeyId: env.VIGIL_ADMIN_ACCESS_KEY_ID, secretAccessKey: env.VIGIL_ADMIN_SECRET_ACCESS_KEY, role: 'administrator' });
+  }
+  return check(c);
+}
+
+export function configMarkdown(): string {
+  return ['# `vigil serve` configuration', '', '<!-- generated from SERVE_SETTINGS in src/api/config.ts by `npm run gen:docs`; do not edit -->', '',
+    'Precedence: defaults, then the YAML file (`--config FILE` or `VIGIL_CONFIG`), then environment variables, then flags.', '',
+    '| Setting | Environment | Flag | Default | Meaning |', '|---|---|---|---|---|',
+    ...SERVE_SETTINGS.map((s) => `| \`${s.key}\` | ${s.env ? `\`${s.env}\`` : '–'} | ${s.flag ? `\`${s.flag}\`` : '–'} | ${s.default} | ${s.description} |`),
+    '', 'Example file:', '', '```yaml', 'port: 8765', 'region: eu-west-1', 'adminAccountId: "111111111111"', 'accounts:',
+    '  - accountId: "111111111111"', '    keys:', '      - { accessKeyId: AKIAADMINEXAMPLE0001, secretAccessKey: "…", role: administrator }',
+    '      - { accessKeyId: AKIAAUDITEXAMPLE0001, secretAccessKey: "…", role: read-only }',
+    '  - accountId: "222222222222"', '    keys:', '      - { accessKeyId: AKIAMEMBEREXAMPLE001, secretAccessKey: "…", role: member }', '```', ''].join('\n');
+}

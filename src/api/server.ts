@@ -1,0 +1,110 @@
+/**
+ * The HTTP server: GuardDuty's REST API (restJson1, SigV4) plus Vigil's extensions under
+ * `/vigil/`. Every GuardDuty route is authenticated and answered in GuardDuty's wire shapes;
+ * every failure is a GuardDuty-shaped error. Route groups live in routes/, one file each.
+ */
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { verifySigV4 } from './auth/sigv4.js';
+import type { Principal, Principals } from './auth/principals.js';
+import { ApiError, badRequest, denied, notFound } from './errors.js';
+import type { ApiContext } from './context.js';
+import type { Body } from './input.js';
+import { ROUTE_GROUPS } from './routes/index.js';
+import { registerExtensions } from './routes/extensions.js';
+import { apiMetrics } from './metrics.js';
+
+export interface Call {
+  p: Principal;
+  /** Region of the request's credential scope. */
+  region: string;
+  params: Record<string, string>;
+  query: Body;
+  body: Body;
+  ctx: ApiContext;
+}
+
+export type Handler = (c: Call) => Promise<unknown>;
+
+/** How route files declare operations: method, GuardDuty path template, operation name, handler. */
+export type RouteDef = [method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH', path: string, op: string, handler: Handler, status?: number];
+
+declare module 'fastify' {
+  interface FastifyRequest { rawBody?: Buffer; principal?: Principal; region?: string; op?: string }
+}
+
+/** `/detector/{DetectorId}/filter/{FilterName}` → fastify's `/detector/:DetectorId/filter/:FilterName`. */
+function toFastifyPath(p: string): string {
+  return p.replace(/\{(\w+)\}/g, ':$1');
+}
+
+export function buildServer(ctx: ApiContext, principals: Principals, o: { logger?: boolean } = {}): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: ctx.config.bodyLimitBytes,
+    logger: o.logger ? { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-amz-security-token"]'] } : false,
+    // GuardDuty's ARNs in /tags/{ResourceArn} carry ':' and '/' escaped: keep routing on the raw path
+    routerOptions: { maxParamLength: 2048 },
+  });
+
+  // keep the raw body: SigV4 signs it
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    let e: ApiError;
+    if (err instanceof ApiError) e = err;
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') e = badRequest(`The request is rejected because the body is larger than ${ctx.config.bodyLimitBytes} bytes.`);
+    else if (err.statusCode && err.statusCode < 500) e = badRequest(`The request is rejected: ${err.message}`);
+    else {
+      req.log?.error({ err, op: req.op }, 'internal error');
+      e = new ApiError('InternalServerErrorException', 'The request could not be completed because of an internal error.');
+    }
+    apiMetrics.errors.inc({ op: req.op ?? 'unknown', type: e.name });
+    void reply.status(e.status).header('x-amzn-errortype', e.name).header('content-type', 'application/json').send(e.body);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const e = notFound(`No GuardDuty operation at ${req.method} ${req.url.split('?')[0]}.`);
+    void reply.status(e.status).header('x-amzn-errortype', e.name).send(e.body);
+  });
+
+  const authenticate = async (req: FastifyRequest) => {
+    const [rawPath, rawQuery = ''] = req.raw.url!.split(/\?(.*)/s, 2);
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    req.rawBody = body;
+    const r = await verifySigV4({ method: req.method, rawPath, rawQuery, headers: req.headers, body }, principals.secretFor);
+    if (!r.ok) {
+      apiMetrics.authFailures.inc({ reason: r.reason });
+      throw denied(r.message);
+    }
+    req.principal = principals.principal(r.accessKeyId);
+    req.region = r.region;
+  };
+
+  for (const group of ROUTE_GROUPS) {
+    for (const [method, path, op, handler, status] of group) {
+      app.route({
+        method, url: toFastifyPath(path),
+        onRequest: async (req) => { req.op = op; },
+        preHandler: authenticate,
+        handler: async (req, reply) => {
+          const end = apiMetrics.latency.startTimer({ op });
+          let body: Body = {};
+          if (req.rawBody && req.rawBody.length) {
+            let parsed: unknown;
+            try { parsed = JSON.parse(req.rawBody.toString('utf8')); } catch { throw badRequest('The request is rejected because the body is not valid JSON.'); }
+            if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('The request is rejected because the body must be a JSON object.');
+            body = parsed as Body;
+          }
+          const params = Object.fromEntries(Object.entries(req.params as Record<string, string>).map(([k, v]) => [k, decodeURIComponent(v)]));
+          const out = await handler({ p: req.principal!, region: req.region!, params, query: req.query as Body, body, ctx });
+          end();
+          apiMetrics.requests.inc({ op });
+          if (status === 204) return reply.status(204).send();
+          return reply.status(status ?? 200).header('content-type', 'application/json').send(JSON.stringify(out ?? {}));
+        },
+      });
+    }
+  }
+  registerExtensions(app, ctx, authenticate);
+  return app;
+}

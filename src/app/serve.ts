@@ -1,0 +1,42 @@
+/**
+ * `vigil serve` start-up, as an ordered list of steps: configuration → store → administrator
+ * record and keys → intel lists → API server → listen. Returns a handle to stop it (tests use it
+ * in-process; the CLI stops it on SIGINT/SIGTERM).
+ */
+import type { FastifyInstance } from 'fastify';
+import { openStore, type Store } from '../store/index.js';
+import { intelManager } from '../cli/intel-setup.js';
+import { ApiContext } from '../api/context.js';
+import type { ServeConfig } from '../api/config.js';
+import { loadPrincipals } from '../api/auth/principals.js';
+import { buildServer } from '../api/server.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  app: FastifyInstance;
+  /** The administrator key made at this start (only when none existed before). */
+  createdAdminKey?: { accessKeyId: string; secretAccessKey: string };
+  adminKeyIds: string[];
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: ServeConfig, o: { logger?: boolean } = {}): Promise<RunningServer> {
+  const store = await openStore(config.db);
+  // scans read this to scope the administrator's suppression rules to its members
+  await store.putDoc('admin', 'admin', config.adminAccountId, { accountId: config.adminAccountId });
+  const { principals, created } = await loadPrincipals(config, store);
+  const ctx = new ApiContext(store, config, intelManager(store, config.db));
+  await ctx.ensureDetector(config.adminAccountId, config.region);
+  const app = buildServer(ctx, principals, o);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const adminKeyIds = [...config.accounts.filter((a) => a.accountId === config.adminAccountId).flatMap((a) => a.keys.filter((k) => k.role === 'administrator').map((k) => k.accessKeyId))];
+  return {
+    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`, port, store, app, createdAdminKey: created,
+    adminKeyIds: created ? [created.accessKeyId] : adminKeyIds,
+    async stop() { await app.close(); await store.close(); },
+  };
+}

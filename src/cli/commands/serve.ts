@@ -1,0 +1,47 @@
+/**
+ * `vigil serve`: GuardDuty's API (SigV4) over the same database `vigil scan` writes, plus
+ * Vigil's /vigil/ extensions. With no configuration it listens on 127.0.0.1:8765 and makes an
+ * administrator key once (printed once), so `aws configure` + `--endpoint-url` works at once.
+ */
+import type { Command } from 'commander';
+import { ConfigError, loadServeConfig } from '../../api/config.js';
+import { startServer } from '../../app/serve.js';
+import { fail } from '../format.js';
+
+export function registerServe(program: Command): void {
+  program.command('serve')
+    .description('serve GuardDuty\'s REST API (SigV4) over the findings database, plus /vigil/ health, metrics and ingestion endpoints')
+    .option('--config <file>', 'YAML configuration (see docs/config.md); env VIGIL_CONFIG')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; env VIGIL_HOST)')
+    .option('--port <port>', 'TCP port (default 8765; env VIGIL_PORT)')
+    .option('--db <path>', 'SQLite database (default vigil.db; env VIGIL_DB)')
+    .option('--region <region>', 'region of the administrator detector made at start (default us-east-1; env VIGIL_REGION)')
+    .option('--admin-account <id>', 'administrator account id (default 000000000000; env VIGIL_ADMIN_ACCOUNT_ID)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent (default info)')
+    .addHelpText('after', `
+Then, in another terminal:
+  aws configure --profile vigil        # the access key printed at first start, any region
+  aws guardduty list-detectors --profile vigil --endpoint-url http://127.0.0.1:8765
+  aws guardduty list-findings --detector-id <id> --profile vigil --endpoint-url http://127.0.0.1:8765`)
+    .action(async (o: { config?: string; host?: string; port?: string; db?: string; region?: string; adminAccount?: string; logLevel?: string }) => {
+      let config;
+      try { config = loadServeConfig(o); } catch (e) {
+        if (e instanceof ConfigError) fail(e.message, 2);
+        throw e;
+      }
+      const s = await startServer(config, { logger: config.logLevel !== 'silent' }).catch((e: NodeJS.ErrnoException) =>
+        fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use: pick another with --port or VIGIL_PORT` : e.message));
+      const out = process.stderr;
+      out.write(`vigil serve: GuardDuty API at ${s.url} (database ${config.db}, administrator account ${config.adminAccountId}, region ${config.region})\n`);
+      if (s.createdAdminKey) {
+        out.write(`\nAn administrator key was created (shown this once; it is kept in ${config.db}):\n`
+          + `  aws_access_key_id     = ${s.createdAdminKey.accessKeyId}\n  aws_secret_access_key = ${s.createdAdminKey.secretAccessKey}\n`);
+      } else {
+        out.write(`administrator key${s.adminKeyIds.length > 1 ? 's' : ''}: ${s.adminKeyIds.join(', ') || '(from the configuration)'}\n`);
+      }
+      out.write(`\nTry: aws guardduty list-detectors --endpoint-url ${s.url}\nHealth: ${s.url}/vigil/health  Metrics: ${s.url}/vigil/metrics\n`);
+      const stop = async () => { await s.stop(); process.exit(0); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,79 @@
+/**
+ * Splits GuardDuty FindingCriteria into what SQLite can answer from indexed columns and what is
+ * left for the JavaScript predicate (array paths, `matches`). Values always go in as parameters;
+ * criterion names are only ever matched against the fixed table below, never spliced into SQL.
+ */
+import type { Condition, FindingCriteria } from '../../findings/criteria.js';
+
+type Col = { col: string; kind: 'text' | 'number' | 'time' | 'bool' | 'severity' };
+
+const COLUMNS: Record<string, Col> = {
+  accountId: { col: 'account_id', kind: 'text' },
+  region: { col: 'region', kind: 'text' },
+  type: { col: 'type', kind: 'text' },
+  id: { col: 'id', kind: 'text' },
+  severity: { col: 'severity', kind: 'severity' },
+  'service.archived': { col: 'archived', kind: 'bool' },
+  'service.count': { col: 'count', kind: 'number' },
+  'resource.resourceType': { col: 'resource_type', kind: 'text' },
+  updatedAt: { col: 'updated_at', kind: 'time' },
+  createdAt: { col: 'created_at', kind: 'time' },
+  'service.eventFirstSeen': { col: 'event_first_seen', kind: 'time' },
+  'service.eventLastSeen': { col: 'event_last_seen', kind: 'time' },
+};
+
+/** Sortable attributes with a column; others sort by json_extract of the dotted path. */
+export function sortExpression(attribute: string): { sql: string; args: unknown[] } {
+  const c = COLUMNS[attribute];
+  if (c) return { sql: c.col, args: [] };
+  if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(attribute)) return { sql: 'updated_at', args: [] };
+  return { sql: 'json_extract(json, ?)', args: [`$.${attribute}`] };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface SqlCriteria { where: string[]; args: unknown[]; residual?: FindingCriteria }
+
+export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteria {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const residual: Record<string, Condition> = {};
+  for (const [field, cond] of Object.entries(criteria?.criterion ?? {})) {
+    const c = COLUMNS[field];
+    if (!c || cond.matches || cond.notMatches) { residual[field] = cond; continue; }
+    const eq = cond.eq ?? cond.equals, neq = cond.neq ?? cond.notEquals;
+    const range: [string, number | undefined][] = [['>', cond.gt ?? cond.greaterThan], ['>=', cond.gte ?? cond.greaterThanOrEqual],
+      ['<', cond.lt ?? cond.lessThan], ['<=', cond.lte ?? cond.lessThanOrEqual]];
+    const value = (v: string | number): unknown => {
+      if (c.kind === 'bool') return String(v) === 'true' ? 1 : 0;
+      if (c.kind === 'number' || c.kind === 'severity') return Number(v);
+      if (c.kind === 'time') return typeof v === 'number' ? iso(v) : v;
+      return String(v);
+    };
+    if (eq?.length) {
+      if (c.kind === 'severity') {
+        // "7" means 7.0–7.9, as GuardDuty's severity filters do
+        where.push('(' + eq.map(() => '(severity >= ? AND severity < ?)').join(' OR ') + ')');
+        for (const v of eq) args.push(Number(v), Number(v) + 1);
+      } else {
+        where.push(`${c.col} IN (${eq.map(() => '?').join(',')})`);
+        args.push(...eq.map(value));
+      }
+    }
+    if (neq?.length) {
+      if (c.kind === 'severity') {
+        where.push('NOT (' + neq.map(() => '(severity >= ? AND severity < ?)').join(' OR ') + ')');
+        for (const v of neq) args.push(Number(v), Number(v) + 1);
+      } else {
+        where.push(`${c.col} NOT IN (${neq.map(() => '?').join(',')})`);
+        args.push(...neq.map(value));
+      }
+    }
+    for (const [op, v] of range) {
+      if (v === undefined) continue;
+      where.push(`${c.col} ${op} ?`);
+      args.push(value(v));
+    }
+  }
+  return { where, args, residual: Object.keys(residual).length ? { criterion: residual } : undefined };
+}
