@@ -1,11 +1,15 @@
 /**
- * Generates docs/finding-types.md from the finding-type catalogue and the detector registry.
- * `npm run gen:docs` rewrites it; a test fails when the committed file is out of date.
+ * Generates docs/finding-types.md (from the finding-type catalogue and the detector registry)
+ * and docs/config.md (from the serve settings schema). `npm run gen:docs` rewrites them; a test
+ * fails when a committed file is out of date.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FINDING_TYPES, severityLevel } from '../src/core/index.js';
 import { DETECTORS } from '../src/detectors/registry.js';
+import { configMarkdown } from '../src/api/config.js';
+
+export { configMarkdown };
 
 export function findingTypesMarkdown(): string {
   const impl = new Map<string, { id: string; description: string }>();
@@ -33,7 +37,9 @@ export function findingTypesMarkdown(): string {
 }
 
 if (process.argv[1]?.endsWith('gen-docs.ts')) {
-  const path = join(import.meta.dirname, '..', 'docs', 'finding-types.md');
-  writeFileSync(path, findingTypesMarkdown());
-  console.log(`wrote ${path}`);
+  for (const [file, text] of [['finding-types.md', findingTypesMarkdown()], ['config.md', configMarkdown()]] as const) {
+    const path = join(import.meta.dirname, '..', 'docs', file);
+    writeFileSync(path, text);
+    console.log(`wrote ${path}`);
+  }
 }
