@@ -19,6 +19,8 @@ export interface BenchArgs {
   nodeArgs: string[];
   /** Run the threat-intel matcher benchmark (bench/intel/matcher.ts). */
   intel: boolean;
+  /** Run the API benchmark (bench/api): `vigil serve` over this many stored findings; 0 = off. */
+  apiFindings: number;
 }
 
 export const DEFAULT_RECORDS: Record<BenchKind, number> = { cloudtrail: 1_000_000, vpcflow: 1_000_000, dns: 1_000_000 };
@@ -27,7 +29,9 @@ export const SMOKE_RECORDS: Record<BenchKind, number> = { cloudtrail: 3_000, vpc
 export const USAGE = `npm run bench -- [flags]
   --records N        records per log type (default 1000000; also --records-cloudtrail/-vpcflow/-dns N)
   --runs N           interleaved runs per measurement (default 3; medians and min–max are reported)
-  --only LIST        comma-separated: cloudtrail,vpcflow,dns (aliases ct, flow, route53) and intel (the list matcher)
+  --only LIST        comma-separated: cloudtrail,vpcflow,dns (aliases ct, flow, route53), intel (the list matcher)
+                     and api (vigil serve over stored findings)
+  --api-findings N   findings stored for the API workload (default 1000000; --smoke 20000)
   --modes LIST       measurements: ceiling,ceiling-json,parse,scan (default all)
   --seed N           generator seed (default 1)
   --out DIR          data and results folder (default bench/.data)
@@ -45,7 +49,8 @@ function positiveInt(flag: string, v: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true };
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000 };
+  let apiGiven: number | undefined;
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
@@ -59,9 +64,10 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--only': {
         const names = value().split(',').map((k) => k.trim().toLowerCase());
         a.intel = names.includes('intel');
-        a.kinds = names.filter((k) => k !== 'intel').map((k) => {
+        if (!names.includes('api')) a.apiFindings = 0;
+        a.kinds = names.filter((k) => k !== 'intel' && k !== 'api').map((k) => {
           const kind = ALIASES[k];
-          if (!kind) throw new Error(`unknown log type ${k} (cloudtrail, vpcflow, dns, intel)`);
+          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api)`);
           return kind;
         });
         break;
@@ -70,6 +76,7 @@ export function parseArgs(argv: string[]): BenchArgs {
         if (!(MODES as readonly string[]).includes(m)) throw new Error(`unknown mode ${m} (${MODES.join(', ')})`);
         return m as Mode;
       }); break;
+      case '--api-findings': apiGiven = positiveInt(flag, value()); break;
       case '--seed': a.seed = positiveInt(flag, value()); break;
       case '--out': a.out = value(); break;
       case '--regen': a.regenerate = true; break;
@@ -81,6 +88,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     }
   }
   if (a.smoke && !runsGiven) a.runs = 1;
+  if (a.apiFindings) a.apiFindings = apiGiven ?? (a.smoke ? 20_000 : 1_000_000);
   return a;
 }
 

@@ -16,6 +16,7 @@ import { measure } from './spawn.js';
 import { si } from './stats.js';
 import { summarize } from './summarize.js';
 import { printIntelBench, runIntelBench, type IntelBench } from './intel/run.js';
+import { printApiBench, runApiBench, type ApiBench } from './api/run.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -59,16 +60,24 @@ async function main(): Promise<number> {
     process.stderr.write(`${(intel.loadMs / 1000).toFixed(1)} s to load\n`);
   }
 
+  let api: ApiBench | undefined;
+  if (args.apiFindings) {
+    process.stderr.write(`api: seeding ${args.apiFindings.toLocaleString('en-US')} findings and serving them … `);
+    api = await runApiBench(out, args.apiFindings, args.smoke ? 1 : 5);
+    process.stderr.write(`done\n`);
+  }
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
   console.log('');
   if (samples.length) printReport(summary, manifests, datasets, meta);
   if (intel) console.log(`\n${printIntelBench(intel)}`);
+  if (api) console.log(`\n${printApiBench(api)}`);
   const resultsPath = join(out, 'results.json');
   writeFileSync(resultsPath, JSON.stringify({
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel,
+    args, datasets: manifests, summary, samples, intel, api,
   }, null, 2));
   console.log(`\nresults: ${resultsPath}`);
   return summary.problems.length > 0 ? 1 : 0;

@@ -17,6 +17,7 @@ interface Results {
   samples: { kind: string; mode: string; records: number }[];
   summary: { findings: { kind: string; type: string; created: number; injected?: number }[] };
   datasets: Record<string, { expected: Record<string, number> }>;
+  api?: { findings: number; rows: { name: string; result: { requests: number; errors: number } }[] };
 }
 
 test('bench --smoke completes, measures every log type and detects the injected attacks', () => {
@@ -40,6 +41,13 @@ test('bench --smoke completes, measures every log type and detects the injected 
         const row = results.summary.findings.find((f) => f.kind === kind && f.type === type);
         assert.ok(row && row.created > 0, `${kind}: injected ${type} raised no finding`);
       }
+    }
+    // the API workload served every request it sent, without errors
+    assert.equal(results.api?.findings, 20_000);
+    assert.ok(results.api.rows.length >= 5);
+    for (const r of results.api.rows) {
+      assert.ok(r.result.requests > 0, `${r.name}: no requests`);
+      assert.equal(r.result.errors, 0, `${r.name}: errors`);
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

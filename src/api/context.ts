@@ -69,6 +69,16 @@ export class ApiContext {
     return [...accounts].sort();
   }
 
+  /**
+   * Like visibleAccounts, for store queries: undefined when the caller sees every account of the
+   * region (the administrator with auto-enable ALL and nobody removed), so no account filter is needed.
+   */
+  async accountFilter(p: Principal, region: string): Promise<string[] | undefined> {
+    if (p.isAdmin && (await this.orgConfig()).autoEnableOrganizationMembers !== 'NONE'
+      && !(await this.explicitMembers()).some((m) => m.relationshipStatus === 'Removed' || m.relationshipStatus === 'Disabled')) return undefined;
+    return this.visibleAccounts(p, region);
+  }
+
   async detector(id: string): Promise<DetectorDoc | undefined> {
     return this.store.getDoc<DetectorDoc>('detector', id);
   }

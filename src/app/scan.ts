@@ -142,6 +142,7 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
     if (sinceCommit.length >= (opts.commitEvery ?? 200)) await commit();
   }
   await commit();
+  await store.optimize();
   tick(true);
 
   report.findings.byType = [...tallies.values()].sort((a, b) => b.severity - a.severity || a.type.localeCompare(b.type));

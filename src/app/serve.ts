@@ -24,6 +24,7 @@ export interface RunningServer {
 
 export async function startServer(config: ServeConfig, o: { logger?: boolean } = {}): Promise<RunningServer> {
   const store = await openStore(config.db);
+  await store.optimize();
   // scans read this to scope the administrator's suppression rules to its members
   await store.putDoc('admin', 'admin', config.adminAccountId, { accountId: config.adminAccountId });
   const { principals, created } = await loadPrincipals(config, store);

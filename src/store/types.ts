@@ -116,6 +116,8 @@ export interface Store {
   usage(accountIds?: string[], fromDay?: string, toDay?: string): Promise<UsageRow[]>;
   /** What has been read, per log type: objects, records, bad records, last processed. */
   ingestionSummary(): Promise<{ kind: string; objects: number; records: number; bad: number; lastProcessedAt: string }[]>;
+  /** Refreshes query-planner statistics (after a scan, at server start); cheap when nothing changed. */
+  optimize(): Promise<void>;
   listIntelLists(): Promise<IntelList[]>;
   /** Inserts or replaces by id; names are unique. */
   putIntelList(list: IntelList): Promise<void>;

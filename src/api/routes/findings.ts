@@ -43,7 +43,7 @@ export const findingRoutes: RouteDef[] = [
     const criteria = parseCriteria(body.findingCriteria);
     const sort = parseSort(body.sortCriteria);
     const { limit, cursor } = page(body);
-    const r = await ctx.store.pageFindings({ accountIds: await ctx.visibleAccounts(p, d.region), region: d.region, criteria, sort, limit, cursor });
+    const r = await ctx.store.pageFindings({ accountIds: await ctx.accountFilter(p, d.region), region: d.region, criteria, sort, limit, cursor });
     return { findingIds: r.findings.map((f) => f.id), nextToken: nextToken(r.cursor) };
   }],
   ['POST', '/detector/{DetectorId}/findings/get', 'GetFindings', async (c) => {
@@ -78,7 +78,7 @@ export const findingRoutes: RouteDef[] = [
     const order = (str(body, 'orderBy', { values: ['ASC', 'DESC'] }) ?? 'DESC') as 'ASC' | 'DESC';
     const limit = int(body, 'maxResults', { min: 1, max: 100 }) ?? 25;
     if (!groupBy && !types.length) throw badRequest('The request is rejected because either groupBy or findingStatisticTypes is required.');
-    const q = { accountIds: await ctx.visibleAccounts(p, d.region), region: d.region, criteria: parseCriteria(body.findingCriteria) };
+    const q = { accountIds: await ctx.accountFilter(p, d.region), region: d.region, criteria: parseCriteria(body.findingCriteria) };
     const stats: Record<string, unknown> = {};
     if (types.length) {
       const rows = await ctx.store.findingStatistics({ ...q, groupBy: 'SEVERITY', order: 'DESC', limit: 1000 });

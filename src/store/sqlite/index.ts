@@ -185,14 +185,22 @@ export class SqliteStore implements Store {
     const sort = sortExpression(q.sort?.attribute ?? 'updatedAt');
     const order = q.sort?.order === 'ASC' ? 'ASC' : 'DESC';
     const start = q.cursor ?? 0;
-    const stmt = this.db.prepare(`SELECT json FROM findings ${sql} ORDER BY ${sort.sql} ${order}, id ${order} LIMIT -1 OFFSET ?`);
+    // order only (sort key, rowid) pairs, then read the JSON of the rows the page needs:
+    // sorting whole rows would drag every finding's JSON through the sorter
+    const ordered = `SELECT rowid AS r FROM findings ${sql} ORDER BY ${sort.sql} ${order}, rowid ${order}`;
+    const json = this.db.prepare('SELECT json FROM findings WHERE rowid = ?');
+    if (!residual) {
+      const rows = this.db.prepare(`${ordered} LIMIT ? OFFSET ?`).all(...args, ...sort.args, q.limit + 1, start) as Row[];
+      const findings = rows.slice(0, q.limit).map((r) => JSON.parse((json.get(r.r) as Row).json as string) as Finding);
+      return { findings, cursor: rows.length > q.limit ? start + q.limit : undefined };
+    }
     const findings: Finding[] = [];
     let pos = start;
-    for (const row of stmt.iterate(...args, ...sort.args, start) as IterableIterator<Row>) {
+    for (const row of this.db.prepare(`${ordered} LIMIT -1 OFFSET ?`).iterate(...args, ...sort.args, start) as IterableIterator<Row>) {
       if (findings.length === q.limit) return { findings, cursor: pos };
       pos++;
-      const f = JSON.parse(row.json as string) as Finding;
-      if (!residual || residual(f)) findings.push(f);
+      const f = JSON.parse((json.get(row.r) as Row).json as string) as Finding;
+      if (residual(f)) findings.push(f);
     }
     return { findings };
   }
@@ -204,10 +212,12 @@ export class SqliteStore implements Store {
     };
     const order = q.order === 'ASC' ? 'ASC' : 'DESC';
     if (!residual) {
-      const rows = this.db.prepare(`SELECT ${keyOf[q.groupBy]} AS k, COUNT(*) AS n, MAX(updated_at) AS last, MIN(account_id) AS acct,
-          MIN(resource_type) AS rtype, MAX(severity) AS sev FROM findings ${sql} GROUP BY k ORDER BY n ${order}, k LIMIT ?`).all(...args, q.limit) as Row[];
-      return rows.map((r) => ({ key: String(r.k), total: r.n as number, lastGeneratedAt: r.last as string, accountId: r.acct as string,
-        resourceType: r.rtype as string, severity: r.sev as number }));
+      // only the columns a group needs, so covering indexes answer without touching the rows
+      const extra = q.groupBy === 'RESOURCE' ? ', MIN(account_id) AS acct, MIN(resource_type) AS rtype' : '';
+      const rows = this.db.prepare(`SELECT ${keyOf[q.groupBy]} AS k, COUNT(*) AS n, MAX(updated_at) AS last, MAX(severity) AS sev${extra}
+          FROM findings ${sql} GROUP BY k ORDER BY n ${order}, k LIMIT ?`).all(...args, q.limit) as Row[];
+      return rows.map((r) => ({ key: String(r.k), total: r.n as number, lastGeneratedAt: r.last as string, severity: r.sev as number,
+        ...(r.acct ? { accountId: r.acct as string, resourceType: r.rtype as string } : {}) }));
     }
     const groups = new Map<string, StatsRow>();
     for (const row of this.db.prepare(`SELECT json FROM findings ${sql}`).iterate(...args) as IterableIterator<Row>) {
@@ -272,6 +282,14 @@ export class SqliteStore implements Store {
     if (toDay) { where.push('day <= ?'); args.push(toDay); }
     return (this.db.prepare(`SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY day, account_id, data_source`).all(...args) as Row[])
       .map((r) => ({ accountId: r.account_id as string, dataSource: r.data_source as UsageRow['dataSource'], day: r.day as string, events: r.events as number, bytes: r.bytes as number }));
+  }
+
+  async optimize(): Promise<void> {
+    // without statistics the planner sorts whole result sets instead of walking the ordered index
+    const has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").get()
+      && this.db.prepare("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'findings'").get();
+    if (has) this.db.pragma('optimize');
+    else this.db.exec('ANALYZE');
   }
 
   async ingestionSummary(): Promise<{ kind: string; objects: number; records: number; bad: number; lastProcessedAt: string }[]> {

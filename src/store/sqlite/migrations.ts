@@ -91,4 +91,11 @@ export const MIGRATIONS: readonly string[] = [
     json_extract(json, '$.resource.accessKeyDetails.principalId'), '');
   CREATE INDEX findings_region_account ON findings (region, account_id, updated_at);
   `,
+  // 4: covering indexes for the API's list pages and statistics over many findings
+  `
+  CREATE INDEX findings_region_updated ON findings (region, updated_at);
+  CREATE INDEX findings_region_type ON findings (region, type, updated_at, severity);
+  CREATE INDEX findings_region_severity ON findings (region, severity, updated_at);
+  CREATE INDEX findings_region_resource ON findings (region, resource_id, resource_type, account_id, updated_at, severity);
+  `,
 ];
