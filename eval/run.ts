@@ -6,6 +6,7 @@
  * eval/.eval/results.json (git-ignored).
  *
  *   eval/stratus.ts       Stratus Red Team CloudTrail detonations (LABELS.json)
+ *   eval/stratus-baseline.ts  the same detonations on two weeks of benign background (baselines), and an ablation
  *   eval/panther.ts       Panther rule tests: CloudTrail, Route 53 (mapping in eval/panther-map.ts), VPC flow (none map)
  *   eval/stratosphere.ts  Stratosphere captures as labelled VPC flow logs
  *   eval/intel.ts         public threat lists injected into those logs (seeded), recall and false findings
@@ -14,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runStratus } from './stratus.js';
+import { runStratusOnBackground } from './stratus-baseline.js';
 import { pantherVpcFlowNote, runPantherCloudTrail, runPantherDns } from './panther.js';
 import { runStratosphere } from './stratosphere.js';
 import { runIntel } from './intel.js';
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const corpora: CorpusResult[] = [
     await runStratus(),
+    await runStratusOnBackground(),
+    await runStratusOnBackground({ sameNetwork: true }),
     runPantherCloudTrail(),
     await runStratosphere(),
     runPantherDns(),

@@ -13,6 +13,7 @@
  *                                                         Policy:S3/BucketBlockPublicAccessDisabled,
  *                                                         Stealth:S3/ServerAccessLoggingDisabled
  *  - Bedrock invocation logging deleted                   DefenseEvasion:IAMUser/BedrockLoggingDisabled
+ *  - all of the above by the leaked Kali key, in an hour   AttackSequence:IAM/CompromisedCredentials (Critical)
  *  - SSH brute force against the bastion                  UnauthorizedAccess:EC2/SSHBruteForce (Low, target)
  *  - a compromised worker scans a host and sweeps :6379   Recon:EC2/Portscan, Impact:EC2/PortSweep
  *  - the worker resolves a name pointing at IMDS          UnauthorizedAccess:EC2/MetadataDNSRebind

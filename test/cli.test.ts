@@ -20,7 +20,7 @@ test('vigil scan samples/ finds the planted attacks, reports the cut-off file, e
   const report = JSON.parse(r.out);
   const types = report.findings.byType.map((t: { type: string }) => t.type).sort();
   assert.deepEqual(types, [
-    'DefenseEvasion:IAMUser/BedrockLoggingDisabled', 'Impact:EC2/PortSweep', 'PenTest:IAMUser/KaliLinux', 'Policy:IAMUser/RootCredentialUsage',
+    'AttackSequence:IAM/CompromisedCredentials', 'DefenseEvasion:IAMUser/BedrockLoggingDisabled', 'Impact:EC2/PortSweep', 'PenTest:IAMUser/KaliLinux', 'Policy:IAMUser/RootCredentialUsage',
     'Policy:S3/BucketAnonymousAccessGranted', 'Policy:S3/BucketBlockPublicAccessDisabled', 'Recon:EC2/Portscan', 'Stealth:IAMUser/CloudTrailLoggingDisabled',
     'Stealth:IAMUser/PasswordPolicyChange', 'Stealth:S3/ServerAccessLoggingDisabled', 'UnauthorizedAccess:EC2/MetadataDNSRebind', 'UnauthorizedAccess:EC2/SSHBruteForce']);
   assert.equal(report.ingest.cloudtrail.bad['json-truncated'].count, 1);

@@ -1,7 +1,7 @@
 /**
  * Runs the evaluation (`node --import tsx eval/run.ts --json`) on the public corpora and holds
  * the figures that must not regress: CloudTrail shut-offs found in Stratus with no false
- * findings, the Nmap scan in Stratosphere 002 found with the scanner as ACTOR, the Panther
+ * findings, the Stratus techniques found on a benign background with nothing raised on it, the Nmap scan in Stratosphere 002 found with the scanner as ACTOR, the Panther
  * mappings' hits, no false finding beyond the two known detector issues, and for the threat-intel
  * section: every injected connection, query and call found with its type, no list-based finding
  * on records that were not injected, and the reputation model's noise on the benign DNS
@@ -31,6 +31,11 @@ test('eval: key figures on the public corpora', { skip: !existsSync(join(data, '
   assert.deepEqual(row(stratus, 'Stealth:IAMUser/CloudTrailLoggingDisabled'), { type: 'Stealth:IAMUser/CloudTrailLoggingDisabled', expected: 2, hits: 2, misses: 0, falseFindings: 0 });
   assert.deepEqual(stratus.falseFindings, []);
   assert.deepEqual(stratus.extra, { files: 35, records: 310, bad: 0 });
+
+  // Stratus on a benign background (behaviour baselines): techniques found, nothing raised on the background.
+  const onBackground = corpus('stratus-background');
+  assert.ok((onBackground.extra!.detected as number) >= 28, `only ${onBackground.extra!.detected} techniques detected on the background`);
+  assert.deepEqual(onBackground.falseFindings, []);
 
   // Stratosphere: the Nmap scan from 172.16.1.11 is a Portscan with that host as ACTOR; no finding on benign-only traffic.
   const strato = corpus('stratosphere');

@@ -114,3 +114,24 @@ test('glob patterns select files', async () => {
   assert.equal(r.exitCode, 0);
   await store.close();
 });
+
+test('behaviour baselines survive a restart: the first scan learns, a second scan (fresh engine, state from the store) continues', async () => {
+  const { ALICE, DAY, START, UA_BOTO, UA_CLI, call, history } = await import('../testing/cloudtrail-history.js');
+  const learned = history(ALICE, { days: 10, apis: ['DescribeInstances', 'ListUsers', 'GetUser'], ip: '86.245.153.234', ua: UA_CLI });
+  const unusual = call(ALICE, 'CreateAccessKey', START + 10 * DAY + 3_600_000, { sourceIPAddress: '45.142.212.61', userAgent: UA_BOTO });
+  const root = tree({
+    'one/AWSLogs/111122223333/CloudTrail/us-east-1/2026/02/01/a.json': cloudTrailFile(learned),
+    'two/AWSLogs/111122223333/CloudTrail/us-east-1/2026/02/11/b.json': cloudTrailFile([unusual]),
+  });
+  const store = await openStore(join(root, 'v.db'));
+  const first = await scan({ inputs: [join(root, 'one')], store });
+  assert.equal(first.findings.created, 0, 'ten ordinary days raise nothing');
+  const saved = new Map((await store.loadState()).map((s) => [s.namespace, s.data]));
+  assert.equal(saved.get('iam-anomaly/principals')?.entries.length, 1, 'alice\'s profile is in the store');
+  const second = await scan({ inputs: [join(root, 'two')], store });
+  assert.deepEqual(second.findings.byType.map((t) => t.type), ['Persistence:IAMUser/AnomalousBehavior']);
+  const [f] = await store.queryFindings({});
+  const anomaly = (f.service.detection as { anomaly: { profiles: Record<string, Record<string, { observations: { text: string[] } }[]>> } }).anomaly;
+  assert.deepEqual(anomaly.profiles[ALICE.arn].userAgent[0].observations.text, ['aws-cli (seen on 10 of 10 days)']);
+  await store.close();
+});

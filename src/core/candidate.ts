@@ -29,4 +29,6 @@ export interface FindingCandidate {
   threatIntelligenceDetails?: ThreatIntelligenceDetail[];
   /** How many occurrences this candidate stands for (a window can fold several); default 1. */
   count?: number;
+  /** Goes to `service.detection`: GuardDuty's anomaly explanation (`anomaly`) or attack sequence (`sequence`). */
+  detection?: Record<string, unknown>;
 }

@@ -89,6 +89,26 @@ export interface CloudTrailEnrichment extends CommonEnrichment {
   viaAwsService: boolean;
   /** Caller IP is globally routable. */
   callerIpPublic: boolean;
+  /** ASN, AS organisation and country (ISO 3166 alpha-2) of the caller IP; 0 / '' when unknown. */
+  asn: number;
+  asnOrg: string;
+  country: string;
+  /** The caller IP is in AWS's published ranges; its region and service when the ranges name them (else ''). */
+  callerInAws: boolean;
+  awsRegion: string;
+  awsService: string;
+  /** User-agent family: 'aws-cli', 'boto3', 'sdk-go', 'sdk-js', 'sdk-java', 'terraform', 'console', 'aws-internal', …, 'other'; '' when none. */
+  uaFamily: string;
+  /**
+   * Whose behaviour the call is, for baselines: the user ARN (IAM users, federated users, root);
+   * for role sessions the role ARN (all sessions of a role share a profile), except IAM Identity
+   * Center roles (AWSReservedSSO_*), whose session ARN names the person. '' for AWS services and accounts.
+   */
+  principal: string;
+  /** Organisation id from an organisation trail's key layout (AWSLogs/o-…/); '' when the path does not say. */
+  orgId: string;
+  /** A data event (`eventCategory: Data`, e.g. S3 object-level calls). */
+  dataEvent: boolean;
 }
 
 export type FlowAction = 'ACCEPT' | 'REJECT' | '';

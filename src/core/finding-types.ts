@@ -17,7 +17,7 @@ export interface FindingTypeInfo {
   issue: number;
 }
 
-const L = SEVERITY.Low, M = SEVERITY.Medium, H = SEVERITY.High;
+const L = SEVERITY.Low, M = SEVERITY.Medium, H = SEVERITY.High, C = SEVERITY.Critical;
 
 function t(type: string, severity: number, source: DataSource, issue: number): FindingTypeInfo {
   const resourceType = type.includes(':EC2/') ? 'Instance' : type.includes(':S3/') ? 'S3Bucket' : 'AccessKey';
@@ -100,6 +100,25 @@ export const FINDING_TYPES: readonly FindingTypeInfo[] = [
   t('Policy:S3/BucketPublicAccessGranted', H, 'CloudTrail', 2),
   t('Policy:S3/BucketAnonymousAccessGranted', H, 'CloudTrail', 2),
   t('Stealth:S3/ServerAccessLoggingDisabled', L, 'CloudTrail', 2),
+  // S3, from CloudTrail S3 data events
+  t('Discovery:S3/AnomalousBehavior', L, 'CloudTrail S3 data', 5),
+  t('Exfiltration:S3/AnomalousBehavior', H, 'CloudTrail S3 data', 5),
+  t('Impact:S3/AnomalousBehavior.Delete', H, 'CloudTrail S3 data', 5),
+  t('Impact:S3/AnomalousBehavior.Permission', H, 'CloudTrail S3 data', 5),
+  t('Impact:S3/AnomalousBehavior.Write', M, 'CloudTrail S3 data', 5),
+  t('Discovery:S3/MaliciousIPCaller', H, 'CloudTrail S3 data', 5),
+  t('Discovery:S3/MaliciousIPCaller.Custom', H, 'CloudTrail S3 data', 5),
+  t('Discovery:S3/TorIPCaller', M, 'CloudTrail S3 data', 5),
+  t('Exfiltration:S3/MaliciousIPCaller', H, 'CloudTrail S3 data', 5),
+  t('Impact:S3/MaliciousIPCaller', H, 'CloudTrail S3 data', 5),
+  t('PenTest:S3/KaliLinux', M, 'CloudTrail S3 data', 5),
+  t('PenTest:S3/ParrotLinux', M, 'CloudTrail S3 data', 5),
+  t('PenTest:S3/PentooLinux', M, 'CloudTrail S3 data', 5),
+  t('UnauthorizedAccess:S3/MaliciousIPCaller.Custom', H, 'CloudTrail S3 data', 5),
+  t('UnauthorizedAccess:S3/TorIPCaller', H, 'CloudTrail S3 data', 5),
+  // attack sequences: correlation of the findings and calls of one credential
+  t('AttackSequence:IAM/CompromisedCredentials', C, 'CloudTrail', 5),
+  t('AttackSequence:S3/CompromisedData', C, 'CloudTrail S3 data', 5),
 ];
 
 const BY_TYPE = new Map(FINDING_TYPES.map((f) => [f.type, f]));

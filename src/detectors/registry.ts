@@ -21,6 +21,13 @@ import { torRelay } from './intel/tor-relay.js';
 import { dnsThreatIntel } from './intel/dns-threat-intel.js';
 import { cloudTrailThreatIntel } from './intel/cloudtrail-threat-intel.js';
 import { dnsReputation } from './intel/dns-reputation.js';
+import { s3ThreatIntel } from './intel/s3-threat-intel.js';
+import { s3PentestUserAgent } from './cloudtrail/s3-pentest-user-agent.js';
+import { iamAnomaly } from './anomaly/iam-anomaly.js';
+import { s3Anomaly } from './anomaly/s3-anomaly.js';
+import { credentialExfiltration } from './anomaly/credential-exfiltration.js';
+import { consoleLogin } from './anomaly/console-login.js';
+import { attackSequence } from './anomaly/attack-sequence.js';
 
 export const DETECTORS: readonly Detector[] = [
   rootCredentialUsage,
@@ -41,4 +48,11 @@ export const DETECTORS: readonly Detector[] = [
   dnsThreatIntel,
   cloudTrailThreatIntel,
   dnsReputation,
+  s3ThreatIntel,
+  s3PentestUserAgent,
+  iamAnomaly,
+  s3Anomaly,
+  credentialExfiltration,
+  consoleLogin,
+  attackSequence, // last: correlates the findings of the detectors above (onFinding)
 ];

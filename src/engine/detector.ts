@@ -34,6 +34,11 @@ export interface Detector<K extends LogKind = LogKind> {
    * against this detector and goes on with the next detector and event.
    */
   onEvent(event: EventOf<K>, ctx: DetectorContext): void;
+  /**
+   * Correlating detectors only: called with every candidate another detector emits (synchronously,
+   * before the findings service sees it), so findings can be signals of a longer sequence.
+   */
+  onFinding?(candidate: FindingCandidate, ctx: DetectorContext): void;
   /** Called when the watermark of one of `kinds` advances (at most once a minute of event time). */
   onWatermark?(kind: K, watermark: number, ctx: DetectorContext): void;
 }

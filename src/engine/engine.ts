@@ -78,6 +78,7 @@ export class Engine {
     }
     for (const d of detectors) {
       const ctx = this.contextFor(d);
+      if (d.onFinding) this.correlators.push({ d, ctx });
       for (const k of d.kinds) {
         const slot: Slot = { d, ctx, sources: d.cloudTrail?.eventSources ? new Set(d.cloudTrail.eventSources) : undefined };
         this.byKind[k].push(slot);
@@ -92,9 +93,19 @@ export class Engine {
     }
   }
 
+  /** Detectors that correlate other detectors' candidates (`onFinding`). */
+  private readonly correlators: Slot[] = [];
+
   private contextFor(d: Detector): DetectorContext {
     return {
-      emit: (c) => this.onCandidate(c),
+      emit: (c) => {
+        this.onCandidate(c);
+        for (let i = 0; i < this.correlators.length; i++) {
+          const s = this.correlators[i];
+          if (s.d === d) continue; // never its own candidates
+          try { s.d.onFinding!(c, s.ctx); } catch (err) { this.countError(s.d.id, err); }
+        }
+      },
       state: namespaces(this.state, d.id),
       watermark: (k) => this.watermark(k),
       services: this.services,
@@ -130,6 +141,12 @@ export class Engine {
     }
     const slots = this.byKind[kind];
     for (let i = 0; i < slots.length; i++) this.call(slots[i], e);
+  }
+
+  private countError(id: string, err: unknown): void {
+    const prev = this.detectorErrors.get(id);
+    if (prev) prev.count++;
+    else this.detectorErrors.set(id, { count: 1, sample: (err as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(err) });
   }
 
   private call(s: Slot, e: VigilEvent): void {

@@ -17,6 +17,9 @@ export interface StateOptions {
 
 interface Entry<V> { v: V; exp: number }
 
+/** Live entries in a row after which a sweep stops (see KeyedState.sweep). */
+const SWEEP_LIVE_RUN = 64;
+
 /** Shared clock: the event time being processed, set by the engine before each dispatch. */
 export interface EventClock { now: number }
 
@@ -63,11 +66,17 @@ export class KeyedState<V> {
     for (const [k, e] of this.map) yield [k, e.v];
   }
 
-  /** Drops entries whose expiry is before the watermark. */
+  /**
+   * Drops entries whose expiry is before the watermark. Entries are kept in write order and an
+   * expiry is the write's event time plus the TTL, so expired entries sit at the old end: the sweep
+   * stops after a run of SWEEP_LIVE_RUN live entries instead of visiting every entry each minute
+   * (which cost O(entries) per minute with large, long-lived state such as behaviour profiles).
+   * An entry written with a late, older event time may outlive its TTL until those before it expire.
+   */
   sweep(watermark: number): number {
-    let n = 0;
+    let n = 0, live = 0;
     for (const [k, e] of this.map) {
-      if (e.exp < watermark) { this.map.delete(k); n++; }
+      if (e.exp < watermark) { this.map.delete(k); n++; live = 0; } else if (++live >= SWEEP_LIVE_RUN) break;
     }
     return n;
   }

@@ -6,9 +6,13 @@ import type { Enricher } from '../engine/index.js';
 import { cloudTrailCaller } from './cloudtrail-caller.js';
 import { flowDirection } from './flow-direction.js';
 import { intelMatch } from './intel.js';
+import { cloudTrailGeo } from './cloudtrail-geo.js';
+import { cloudTrailIdentity } from './cloudtrail-identity.js';
 
 export const ENRICHERS: readonly Enricher[] = [
   cloudTrailCaller,
   flowDirection,
   intelMatch, // after the two above: it reads the caller IP and the remote side
+  cloudTrailGeo, // ASN, country, AWS ranges of the caller IP (after cloudtrail-caller)
+  cloudTrailIdentity, // baseline principal and user-agent family (after cloudtrail-caller)
 ];

@@ -37,6 +37,7 @@ export function buildFinding(c: FindingCandidate, count: number, firstSeen: numb
     },
   };
   if (c.threatIntelligenceDetails?.length) f.service.evidence = { threatIntelligenceDetails: c.threatIntelligenceDetails };
+  if (c.detection) f.service.detection = c.detection;
   return f;
 }
 

@@ -2,8 +2,9 @@
  * Building blocks for findings raised from CloudTrail events: the AccessKey resource, the
  * AWS_API_CALL action, and the principal key findings aggregate on.
  */
-import type { Action, CloudTrailEvent, FindingCandidate, Resource, S3BucketDetail } from '../../core/index.js';
+import type { Action, CloudTrailEvent, FindingCandidate, RemoteIpDetails, Resource, S3BucketDetail } from '../../core/index.js';
 import { ipDetails } from '../../core/index.js';
+import { countryName } from '../../geo/index.js';
 
 export function userNameOf(e: CloudTrailEvent): string {
   const id = e.identity;
@@ -41,10 +42,24 @@ export function apiCallAction(e: CloudTrailEvent, affected?: Record<string, stri
       callerType: ip ? 'Remote IP' : e.enrich.viaAwsService ? 'AWS Service' : 'Domain',
       ...(e.errorCode ? { errorCode: e.errorCode } : {}),
       ...(e.userAgent ? { userAgent: e.userAgent } : {}),
-      ...(ip ? { remoteIpDetails: ipDetails(ip) } : { domainDetails: { domain: e.sourceIp } }),
+      ...(ip ? { remoteIpDetails: remoteIpDetails(e) } : { domainDetails: { domain: e.sourceIp } }),
       ...(affected ? { affectedResources: affected } : {}),
     },
   };
+}
+
+/** The caller address with its AS organisation and country from the enrichment (when known). */
+export function remoteIpDetails(e: CloudTrailEvent): RemoteIpDetails {
+  const en = e.enrich;
+  const d: RemoteIpDetails = ipDetails(en.callerIp);
+  if (en.asn) d.organization = { asn: String(en.asn), asnOrg: en.asnOrg, isp: en.asnOrg, org: en.asnOrg };
+  if (en.country) d.country = { countryCode: en.country, countryName: countryName(en.country) };
+  return d;
+}
+
+/** An S3 data event (object-level call), which the IAMUser types leave to the S3 types. */
+export function isDataEvent(e: CloudTrailEvent): boolean {
+  return e.enrich.dataEvent;
 }
 
 /** The identity a CloudTrail finding aggregates on: the access key, else the principal. */

@@ -41,7 +41,10 @@ for (const tc of CASES) {
     assert.equal(a.api, tc.api);
     assert.equal(a.serviceName, tc.source);
     assert.equal(a.callerType, 'Remote IP');
-    assert.deepEqual(a.remoteIpDetails, { ipAddressV4: tc.ip });
+    assert.equal(a.remoteIpDetails?.ipAddressV4, tc.ip);
+    // the geo enricher names the caller's network and country (shipped ip-location-db data)
+    assert.match(a.remoteIpDetails?.organization?.asn ?? '', /^\d+$/);
+    assert.ok(a.remoteIpDetails?.country?.countryCode);
     assert.deepEqual(c.threatIntelligenceDetails, [{ threatListName: tc.list, threatNames: [tc.threat], threatFileSha256: SHA }]);
     assert.deepEqual(c.additionalInfo, { threatListName: tc.list, callerIp: tc.ip });
     assert.equal(c.key, `AKIAEXAMPLEKEY000001|${tc.list}`);
@@ -118,5 +121,5 @@ test('an IPv6 caller on a list matches', () => {
   const ip = '2a0b:f4c2:2::47';
   const found = run([ctRecord({ sourceIPAddress: ip, eventName: 'ListSecrets', eventSource: 'secretsmanager.amazonaws.com' })],
     [{ name: 'Tor exits', purpose: 'tor-exit', entries: ['2a0b:f4c2::/32,Tor exit node'] }]);
-  assert.deepEqual(found.map((c) => [c.type, c.action.awsApiCallAction?.remoteIpDetails]), [['Recon:IAMUser/TorIPCaller', { ipAddressV6: ip }]]);
+  assert.deepEqual(found.map((c) => [c.type, c.action.awsApiCallAction?.remoteIpDetails?.ipAddressV6]), [['Recon:IAMUser/TorIPCaller', ip]]);
 });

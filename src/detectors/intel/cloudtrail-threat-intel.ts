@@ -25,7 +25,7 @@ export const cloudTrailThreatIntel = defineDetector({
   findingTypes: ['Recon:IAMUser/TorIPCaller', 'Recon:IAMUser/MaliciousIPCaller', 'Recon:IAMUser/MaliciousIPCaller.Custom',
     'UnauthorizedAccess:IAMUser/TorIPCaller', 'UnauthorizedAccess:IAMUser/MaliciousIPCaller', 'UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom'],
   onEvent(e, ctx) {
-    if (e.enrich.intel === 0) return;
+    if (e.enrich.intel === 0 || e.enrich.dataEvent) return; // S3 data events raise the S3 types (s3-threat-intel)
     const purpose = RECON.test(e.eventName) ? 'Recon' : 'UnauthorizedAccess';
     const groups = hitsByType(ctx.services.intel.threat.hits(e.enrich.intel), (p) => `${purpose}:IAMUser/${variant(p)}`);
     for (const [type, hits] of groups) {

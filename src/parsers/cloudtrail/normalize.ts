@@ -78,7 +78,10 @@ function emitRecord(rec: CloudTrailRecord, index: number, opts: ParseOptions, si
     identity,
     raw: rec,
     // filled by the enrichment stage
-    enrich: { callerIp: '', viaAwsService: false, callerIpPublic: false, intel: 0, trusted: false },
+    enrich: {
+      callerIp: '', viaAwsService: false, callerIpPublic: false, intel: 0, trusted: false, asn: 0, asnOrg: '', country: '',
+      callerInAws: false, awsRegion: '', awsService: '', uaFamily: '', principal: '', orgId: opts.hints.orgId ?? '', dataEvent: rec.eventCategory === 'Data',
+    },
   };
   sink.event(ev);
 }

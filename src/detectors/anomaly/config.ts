@@ -1,0 +1,48 @@
+/**
+ * Knobs of the behaviour baselines, read once from the environment (docs/cloudtrail-behaviour.md):
+ *   VIGIL_BASELINE_LEARNING_DAYS   event-time days a profile observes before it may raise anomalies (7)
+ *   VIGIL_BASELINE_MAX_PRINCIPALS  principal profiles kept; the least recently active go first (200,000)
+ *   VIGIL_BASELINE_RETENTION_DAYS  a profile idle this long is forgotten (90)
+ *   VIGIL_BASELINE_MAX_APIS        API names kept per profile (512); other features keep 64 values
+ *   VIGIL_ANOMALY_MIN_SCORE        score an unseen API call needs to be reported (2)
+ * VIGIL_BASELINE_LEARNING_DAYS is shared with the network baselines (per-instance profiles).
+ */
+export interface BaselineConfig {
+  learningDays: number;
+  maxPrincipals: number;
+  retentionMs: number;
+  maxApis: number;
+  maxValues: number;
+  minScore: number;
+}
+
+function num(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function readBaselineConfig(env: NodeJS.ProcessEnv = process.env): BaselineConfig {
+  return {
+    learningDays: num(env, 'VIGIL_BASELINE_LEARNING_DAYS', 7),
+    maxPrincipals: num(env, 'VIGIL_BASELINE_MAX_PRINCIPALS', 200_000),
+    retentionMs: num(env, 'VIGIL_BASELINE_RETENTION_DAYS', 90) * 86_400_000,
+    maxApis: num(env, 'VIGIL_BASELINE_MAX_APIS', 512),
+    maxValues: 64,
+    minScore: num(env, 'VIGIL_ANOMALY_MIN_SCORE', 2),
+  };
+}
+
+let current: BaselineConfig | undefined;
+
+/** The configuration in force (read on first use). */
+export function baselineConfig(): BaselineConfig {
+  return (current ??= readBaselineConfig());
+}
+
+/** Overrides the configuration (tests, embedding); undefined re-reads the environment on next use. */
+export function setBaselineConfig(c: Partial<BaselineConfig> | undefined): void {
+  current = c === undefined ? undefined : { ...readBaselineConfig(), ...c };
+}
