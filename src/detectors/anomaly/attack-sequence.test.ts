@@ -81,3 +81,18 @@ test('silent for a suspicious finding followed only by discovery, or by calls mo
     call(ALICE, 'AttachUserPolicy', START + 26 * 3_600_000, { sourceIPAddress: '86.245.153.234' }),
   ])), []);
 });
+
+test('silent for S3 look-alikes: a Tor listing then reads from the usual network, or one S3 call from Tor alone', () => {
+  const data = (api: string, t: number, ip: string) => ctRecord({
+    eventSource: 's3.amazonaws.com', eventName: api, eventTime: new Date(t).toISOString(), sourceIPAddress: ip, eventCategory: 'Data', managementEvent: false,
+    requestParameters: { bucketName: 'acme-customer-exports', Host: 'acme-customer-exports.s3.us-east-1.amazonaws.com', key: 'customers.csv' },
+  });
+  const home = '86.245.153.234';
+  // the person checked something over Tor Browser once; the data work is from the office, raising no S3 finding
+  const found = run([
+    call(ALICE, 'ListBuckets', START, { sourceIPAddress: TOR, userAgent: UA_CLI, eventSource: 's3.amazonaws.com' }),
+    data('ListObjectsV2', START + 3_600_000, home), data('GetObject', START + 3_660_000, home), data('GetObject', START + 3_720_000, home),
+  ]);
+  assert.deepEqual(found.map((c) => c.type), ['Recon:IAMUser/TorIPCaller']);
+  assert.deepEqual(seq(run([data('ListObjectsV2', START, TOR)])), []);
+});

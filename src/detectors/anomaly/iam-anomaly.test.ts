@@ -56,9 +56,43 @@ for (const [tactic, api, source, severity] of CASES) {
     assert.deepEqual(usualNet.map((o) => o.profileSubtype), ['FREQUENT']);
     assert.match(usualNet[0].observations.text[0], /^Orange S\.A\. \(seen on 10 of \d+ days\)$/);
     assert.deepEqual(det.anomaly.profiles[ALICE.arn].userAgent[0].observations.text, ['aws-cli (seen on 10 of 10 days)']);
-    assert.ok(det.anomaly.unusual.behavior['111122223333'].api, 'the account scope names the API as new for the account');
+    assert.equal(det.anomaly.unusual.behavior['111122223333'].api.profileSubtype, 'UNSEEN', 'the account scope names the API as new for the account');
+    assert.equal(det.anomaly.unusual.behavior['111122223333'].asnOrg.profileSubtype, 'UNSEEN');
+    assert.equal(det.anomaly.unusual.behavior.organization.api.observations.text[0], `${api} (never seen before)`);
+    assert.deepEqual(det.anomaly.profiles.organization.api.map((o) => o.profileSubtype), ['FREQUENT']);
+    assert.match(det.anomaly.profiles.organization.api[0].observations.text.join(), /DescribeInstances \(seen on 10 of \d+ days\)/);
+    // frequencies of every value at the three levels
+    assert.deepEqual((c.additionalInfo as { frequencies: unknown }).frequencies, {
+      principal: { api: 'UNSEEN', asnOrg: 'UNSEEN', userAgent: 'UNSEEN', country: 'UNSEEN', userType: 'FREQUENT' },
+      account: { api: 'UNSEEN', asnOrg: 'UNSEEN', userAgent: 'UNSEEN', country: 'UNSEEN', userType: 'FREQUENT' },
+      organization: { api: 'UNSEEN' },
+    });
+  });
+
+  test(`benign look-alikes of ${tactic}: ${api} from the usual network and client, or called routinely, stays silent`, () => {
+    const at = START + 10 * DAY + 3_600_000;
+    // a new API, but from alice's usual network and client (her work growing)
+    assert.deepEqual(run([...aliceDays(10), call(ALICE, api, at, { eventSource: source, sourceIPAddress: HOME, userAgent: UA_CLI })]), []);
+    // an API she calls every day, from a new network and client (travel, a new laptop)
+    const routine = history(ALICE, { days: 10, apis: [api], ip: HOME, ua: UA_CLI, start: START + 3_600_000, over: { eventSource: source } });
+    assert.deepEqual(run([...aliceDays(10), ...routine, call(ALICE, api, at, { eventSource: source, sourceIPAddress: AWAY, userAgent: UA_BOTO })]), []);
   });
 }
+
+test('explanation at account and organisation level: an API others in the account use is FREQUENT there, and no account-level novelty is claimed', () => {
+  const bob = { ...ALICE, principalId: 'AIDAEXAMPLEPRINCIPAL2', arn: 'arn:aws:iam::111122223333:user/bob', accessKeyId: 'AKIAEXAMPLEKEY000002', userName: 'bob' };
+  const at = START + 10 * DAY + 3_600_000;
+  const found = run([...aliceDays(10), ...history(bob, { days: 10, apis: ['GetSecretValue'], ip: HOME, ua: UA_CLI }),
+    call(ALICE, 'GetSecretValue', at, { sourceIPAddress: AWAY, userAgent: UA_BOTO })]);
+  assert.deepEqual(found.map((c) => c.type), ['CredentialAccess:IAMUser/AnomalousBehavior']);
+  const info = found[0].additionalInfo as { score: number; frequencies: Record<string, Record<string, string>> };
+  assert.equal(info.score, 5); // network +2, client +2, country +1; nothing for the account or organisation
+  assert.equal(info.frequencies.principal.api, 'UNSEEN');
+  assert.equal(info.frequencies.account.api, 'FREQUENT');
+  assert.equal(info.frequencies.organization.api, 'FREQUENT');
+  const det = found[0].detection as { anomaly: { unusual: { behavior: Record<string, unknown> } } };
+  assert.deepEqual(Object.keys(det.anomaly.unusual.behavior), [ALICE.arn]);
+});
 
 test('score: one weak context signal alone (a rarely used network) is not enough; with a new API for the account it is', () => {
   // alice used AWAY once, 9 days ago: RARE for her, +1; the API is new to the account: +1

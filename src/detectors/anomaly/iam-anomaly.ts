@@ -62,7 +62,7 @@ function learn(store: KeyedState<Profile>, key: string, e: CloudTrailEvent, day:
   if (changed || e.time - prevLast > 3_600_000) store.set(key, p);
 }
 
-interface Scored { score: number; reasons: string[]; scopes: Scope[] }
+interface Scored { score: number; reasons: string[]; scopes: Scope[]; frequencies: Record<string, Record<string, string>> }
 
 function score(e: CloudTrailEvent, p: Profile, acct: Profile | undefined, org: Profile | undefined, learningDays: number): Scored | undefined {
   const api = e.eventName;
@@ -89,7 +89,21 @@ function score(e: CloudTrailEvent, p: Profile, acct: Profile | undefined, org: P
     if (seen(acct, 'net', net) === 0) account.unusual.push(['net', 'asnOrg', net, netText(e)]);
     if (ua && seen(acct, 'ua', ua) === 0) account.unusual.push(['ua', 'userAgent', ua, ua]);
   }
-  return { score: s, reasons, scopes: [principal, account] };
+  const organization: Scope = { name: ORG_ALL, profile: org, unusual: mature(org, learningDays) && seen(org, 'api', api) === 0 ? [['api', 'api', api, api]] : [] };
+  return { score: s, reasons, scopes: [principal, account, organization], frequencies: frequencies(e, p, acct, org) };
+}
+
+/**
+ * How often each value of the call was seen before today at each level (GuardDuty's buckets):
+ * the principal and its account for every feature, the organisation for the API name.
+ */
+function frequencies(e: CloudTrailEvent, p: Profile, acct: Profile | undefined, org: Profile | undefined): Record<string, Record<string, string>> {
+  const day = dayOf(e.time);
+  const values: [feature: string, label: string, value: string][] = [['api', 'api', e.eventName], ['net', 'asnOrg', netOf(e)],
+    ['ua', 'userAgent', e.enrich.uaFamily], ['cc', 'country', e.enrich.country], ['type', 'userType', e.identity.type ?? '']];
+  const of = (q: Profile | undefined, only?: string) => Object.fromEntries(values.filter(([f, , v]) => v !== '' && (!only || f === only))
+    .map(([f, label, v]) => [label, q ? frequencyBefore(q, f, v, day) : 'UNSEEN']));
+  return { principal: of(p), account: of(acct), organization: of(org, 'api') };
 }
 
 export const iamAnomaly = defineDetector({
@@ -137,6 +151,7 @@ function emit(e: CloudTrailEvent, tactic: Tactic, r: Scored, out: (c: FindingCan
       score: r.score,
       reasons: r.reasons,
       unusual: Object.fromEntries(r.scopes[0].unusual.map(([, label, , text]) => [label, text])),
+      frequencies: r.frequencies,
     },
     detection: anomalyDetection(r.scopes, dayOf(e.time)),
   });

@@ -59,8 +59,35 @@ for (const [api, type, severity] of NOVEL) {
     const det = c.detection as { anomaly: { unusual: { behavior: Record<string, Record<string, { profileSubtype: string }>> }; profiles: Record<string, Record<string, { observations: { text: string[] } }[]>> } };
     assert.equal(det.anomaly.unusual.behavior[ALICE.arn].bucket.profileSubtype, 'UNSEEN');
     assert.deepEqual(det.anomaly.profiles[ALICE.arn].bucket[0].observations.text, ['acme-reports (seen on 10 of 10 days)']);
+    // account and organisation: nobody there touched acme-payroll or used that network before
+    const acct = det.anomaly.unusual.behavior['111122223333'];
+    assert.equal(acct.bucket.profileSubtype, 'UNSEEN');
+    assert.equal(acct.asnOrg.profileSubtype, 'UNSEEN');
+    assert.equal(det.anomaly.unusual.behavior.organization.bucket.profileSubtype, 'UNSEEN');
+    assert.deepEqual(det.anomaly.profiles.organization.bucket[0].observations.text, ['acme-reports (seen on 10 of 10 days)']);
+    const freq = (c.additionalInfo as { frequencies: Record<string, Record<string, string>> }).frequencies;
+    assert.deepEqual(freq.principal, { bucket: 'UNSEEN', api: api === 'ListObjectsV2' || api === 'GetObject' || api === 'PutObject' ? 'FREQUENT' : 'UNSEEN', asnOrg: 'UNSEEN', userAgent: 'UNSEEN', country: 'UNSEEN' });
+    assert.deepEqual(freq.account, { bucket: 'UNSEEN', api: freq.principal.api, asnOrg: 'UNSEEN', userAgent: 'UNSEEN' });
+    assert.deepEqual(freq.organization, { bucket: 'UNSEEN', api: freq.principal.api });
+  });
+
+  test(`benign look-alikes of ${type}: ${api} on a new bucket from the usual network and client, or on the usual bucket from a new place, stays silent`, () => {
+    assert.deepEqual(run([...usualDays(), s3(api, T, 'acme-payroll')]), []);
+    const routine = Array.from({ length: 10 }, (_, d) => s3(api, START + d * DAY + 3_600_000, 'acme-reports'));
+    assert.deepEqual(run([...usualDays(), ...routine, s3(api, T, 'acme-reports', { ip: AWAY, ua: UA_BOTO })]), []);
   });
 }
+
+test('account level: a bucket other principals of the account use daily is FREQUENT there, and only the principal scope is unusual', () => {
+  const bob = { ...ALICE, principalId: 'AIDAEXAMPLEPRINCIPAL2', arn: 'arn:aws:iam::111122223333:user/bob', accessKeyId: 'AKIAEXAMPLEKEY000002', userName: 'bob' };
+  const bobs = Array.from({ length: 10 }, (_, d) => ({ ...s3('GetObject', START + d * DAY + 7_200_000, 'acme-payroll', { ip: AWAY, ua: UA_BOTO }), userIdentity: bob }));
+  const found = run([...usualDays(), ...bobs, s3('GetObject', T, 'acme-payroll', { ip: AWAY, ua: UA_BOTO })]);
+  assert.deepEqual(found.map((c) => c.type), ['Exfiltration:S3/AnomalousBehavior']);
+  const freq = (found[0].additionalInfo as { frequencies: Record<string, Record<string, string>> }).frequencies;
+  assert.deepEqual([freq.principal.bucket, freq.account.bucket, freq.account.asnOrg, freq.organization.bucket], ['UNSEEN', 'FREQUENT', 'FREQUENT', 'FREQUENT']);
+  const det = found[0].detection as { anomaly: { unusual: { behavior: Record<string, Record<string, unknown>> } } };
+  assert.deepEqual(Object.keys(det.anomaly.unusual.behavior), [ALICE.arn]);
+});
 
 test('a burst of reads far above the busiest hour before: Exfiltration:S3/AnomalousBehavior, once per hour', () => {
   const burst = Array.from({ length: 400 }, (_, i) => s3('GetObject', T + i * 2000, 'acme-reports', { key: `reports/all/${i}.csv` }));

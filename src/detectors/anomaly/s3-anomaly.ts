@@ -10,9 +10,11 @@
  *    the principal had before — once per hour.
  * Discovery → Discovery:S3/AnomalousBehavior (Low), Read → Exfiltration:S3/AnomalousBehavior
  * (High), Write → Impact:S3/AnomalousBehavior.Write (Medium), Delete → .Delete (High),
- * Permission → .Permission (High). One finding per principal, category and bucket.
+ * Permission → .Permission (High). One finding per principal, category and bucket. The account
+ * and organisation keep S3 profiles too (buckets, APIs; the account also networks and clients):
+ * they are not scored, they explain — the finding names what none of their principals did before.
  */
-import { defineDetector } from '../../engine/index.js';
+import { defineDetector, type KeyedState } from '../../engine/index.js';
 import type { CloudTrailEvent } from '../../core/index.js';
 import { apiCallAction, fromCloudTrail, param, s3BucketResource, userNameOf } from '../common/cloudtrail.js';
 import { baselineConfig } from './config.js';
@@ -24,6 +26,9 @@ const CATEGORIES: S3Category[] = ['Discovery', 'Read', 'Write', 'Delete', 'Permi
 const HOUR_MS = 3_600_000;
 export const S3_VOLUME_MIN = 200;
 export const S3_VOLUME_FACTOR = 10;
+const ORG_ALL = 'organization';
+/** Caps of the account and organisation S3 profiles (they saturate rather than evict). */
+const WIDE_BUCKETS = 4_096, WIDE_VALUES = 1_024;
 
 /** Hourly counts per category: current hour, its counts, the busiest hour before, the hour last reported. */
 interface Volume { h: number; c: number[]; m: number[]; r: number[] }
@@ -45,6 +50,9 @@ export const s3Anomaly = defineDetector({
     const c = baselineConfig();
     const profiles = ctx.state<Profile>('principals', { maxEntries: c.maxPrincipals, ttlMs: c.retentionMs });
     const volumes = ctx.state<Volume>('volume', { maxEntries: c.maxPrincipals, ttlMs: 7 * 86_400_000 });
+    const accounts = ctx.state<Profile>('accounts', { maxEntries: 100_000, ttlMs: c.retentionMs });
+    const orgs = ctx.state<Profile>('orgs', { maxEntries: 1_000, ttlMs: c.retentionMs });
+    const orgKey = e.enrich.orgId || ORG_ALL;
     const key = e.enrich.principal;
     const bucket = bucketOf(e);
     const day = dayOf(e.time);
@@ -92,6 +100,8 @@ export const s3Anomaly = defineDetector({
       if (reasons.length) {
         if (volumeHit) scope.unusual.push(['api', 'api', e.eventName, `${e.eventName}: ${v.c[ci]} calls in one hour`]);
         const t = S3_ANOMALY_TYPE[cat];
+        const acct = accounts.get(e.accountId), org = orgs.get(orgKey);
+        const wide = wideScopes(e, bucket, day, acct, org, c.learningDays);
         ctx.emit({
           ...fromCloudTrail(e),
           type: t.type,
@@ -102,8 +112,8 @@ export const s3Anomaly = defineDetector({
           action: apiCallAction(e, bucket ? { bucketName: bucket } : undefined),
           title: `Unusual ${cat === 'Read' ? 'read' : cat.toLowerCase()} activity on S3 bucket ${bucket || '(unnamed)'} by ${userNameOf(e) || 'a principal'}.`,
           description: `The S3 API ${e.eventName} was invoked on ${bucket || 'a bucket'} by ${e.identity.arn ?? key} in a way this principal had not shown before: ${reasons.join('; ')}.`,
-          additionalInfo: { profile: key, category: cat, bucket, reasons, hourlyCalls: v.c[ci], busiestHourBefore: v.m[ci] },
-          detection: anomalyDetection([scope], day),
+          additionalInfo: { profile: key, category: cat, bucket, reasons, hourlyCalls: v.c[ci], busiestHourBefore: v.m[ci], frequencies: frequencies(e, bucket, day, p, acct, org) },
+          detection: anomalyDetection([scope, ...wide], day),
         });
       }
     }
@@ -118,5 +128,53 @@ export const s3Anomaly = defineDetector({
     if (e.enrich.uaFamily) changed = observe(p, 'ua', e.enrich.uaFamily, day, c.maxValues) || changed;
     if (e.enrich.country) changed = observe(p, 'cc', e.enrich.country, day, c.maxValues) || changed;
     if (changed || e.time - prevLast > HOUR_MS) profiles.set(key, p);
+    learnWide(accounts, e.accountId, e, bucket, day, true);
+    learnWide(orgs, orgKey, e, bucket, day, false);
   },
 });
+
+/** The account's (every feature) or the organisation's (buckets and APIs) S3 profile learns a call; saturating caps. */
+function learnWide(store: KeyedState<Profile>, k: string, e: CloudTrailEvent, bucket: string, day: number, all: boolean): void {
+  let p = store.get(k);
+  let changed = false;
+  if (!p) { p = newProfile(e.time); changed = true; }
+  const prevLast = p.l;
+  changed = touch(p, e.time, day) || changed;
+  if (bucket) changed = observe(p, 'bucket', bucket, day, WIDE_BUCKETS, false) || changed;
+  changed = observe(p, 'api', e.eventName, day, WIDE_VALUES, false) || changed;
+  if (all) {
+    changed = observe(p, 'net', netOf(e), day, WIDE_VALUES, false) || changed;
+    if (e.enrich.uaFamily) changed = observe(p, 'ua', e.enrich.uaFamily, day, WIDE_VALUES, false) || changed;
+  }
+  if (changed || e.time - prevLast > HOUR_MS) store.set(k, p);
+}
+
+/** The account and organisation scopes of the explanation: the bucket, API, network, client none of their principals used. */
+function wideScopes(e: CloudTrailEvent, bucket: string, day: number, acct: Profile | undefined, org: Profile | undefined, learningDays: number): Scope[] {
+  const out: Scope[] = [];
+  const net = netOf(e), ua = e.enrich.uaFamily;
+  if (mature(acct, learningDays)) {
+    const s: Scope = { name: e.accountId, profile: acct, unusual: [] };
+    if (bucket && daysBefore(acct, 'bucket', bucket, day) === 0) s.unusual.push(['bucket', 'bucket', bucket, bucket]);
+    if (daysBefore(acct, 'api', e.eventName, day) === 0) s.unusual.push(['api', 'api', e.eventName, e.eventName]);
+    if (daysBefore(acct, 'net', net, day) === 0) s.unusual.push(['net', 'asnOrg', net, netText(e)]);
+    if (ua && daysBefore(acct, 'ua', ua, day) === 0) s.unusual.push(['ua', 'userAgent', ua, ua]);
+    out.push(s);
+  }
+  if (mature(org, learningDays)) {
+    const s: Scope = { name: ORG_ALL, profile: org, unusual: [] };
+    if (bucket && daysBefore(org, 'bucket', bucket, day) === 0) s.unusual.push(['bucket', 'bucket', bucket, bucket]);
+    if (daysBefore(org, 'api', e.eventName, day) === 0) s.unusual.push(['api', 'api', e.eventName, e.eventName]);
+    out.push(s);
+  }
+  return out;
+}
+
+/** How often each value of the call was seen before today: principal, account, organisation. */
+function frequencies(e: CloudTrailEvent, bucket: string, day: number, p: Profile, acct: Profile | undefined, org: Profile | undefined): Record<string, Record<string, string>> {
+  const values: [feature: string, label: string, value: string][] = [['bucket', 'bucket', bucket], ['api', 'api', e.eventName],
+    ['net', 'asnOrg', netOf(e)], ['ua', 'userAgent', e.enrich.uaFamily], ['cc', 'country', e.enrich.country]];
+  const of = (q: Profile | undefined, features: string[]) => Object.fromEntries(values.filter(([f, , v]) => v !== '' && features.includes(f))
+    .map(([f, label, v]) => [label, q ? frequencyBefore(q, f, v, day) : 'UNSEEN']));
+  return { principal: of(p, ['bucket', 'api', 'net', 'ua', 'cc']), account: of(acct, ['bucket', 'api', 'net', 'ua']), organization: of(org, ['bucket', 'api']) };
+}

@@ -50,6 +50,12 @@ for (const [api, ip, type, severity, list] of CASES) {
     assert.equal(c.threatIntelligenceDetails?.[0].threatListName, list);
     assert.equal((c.additionalInfo as { bucket: string }).bucket, 'acme-customer-exports');
   });
+
+  test(`benign look-alike of ${type}: the same ${api} from an unlisted public address, a neighbour of the listed one, or a private address`, () => {
+    const [a, b, c3, d] = ip.split('.').map(Number);
+    const neighbour = `${a}.${b}.${c3}.${(d + 1) % 256}`;
+    assert.deepEqual(run([dataEvent(api, '81.2.69.160'), dataEvent(api, neighbour), dataEvent(api, '10.0.1.25')]), []);
+  });
 }
 
 test('silent for S3 data events from unlisted and private callers, and for management events (the IAM types take those)', () => {
