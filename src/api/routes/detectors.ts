@@ -35,6 +35,9 @@ function applyFeatures(d: DetectorDoc, body: Record<string, unknown>): void {
 
 function wire(d: DetectorDoc, t: Record<string, string>) {
   const status = (name: string) => d.features.find((f) => f.name === name)?.status ?? 'DISABLED';
+  // the detector's createdAt/updatedAt are strings in GuardDuty's model, but a feature's
+  // updatedAt is a timestamp: restJson1 sends those as epoch seconds (SDKs reject a string there)
+  const updatedAt = Date.parse(d.updatedAt) / 1000;
   return {
     createdAt: d.createdAt, updatedAt: d.updatedAt, findingPublishingFrequency: d.findingPublishingFrequency,
     serviceRole: `arn:aws:iam::${d.accountId}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`,
@@ -44,9 +47,9 @@ function wire(d: DetectorDoc, t: Record<string, string>) {
       kubernetes: { auditLogs: { status: 'DISABLED' } }, malwareProtection: { scanEc2InstanceWithFindings: { ebsVolumes: { status: 'DISABLED' } }, serviceRole: '' },
     },
     tags: t,
-    features: [{ name: 'CLOUD_TRAIL', status: 'ENABLED', updatedAt: d.updatedAt }, { name: 'DNS_LOGS', status: 'ENABLED', updatedAt: d.updatedAt },
-      { name: 'FLOW_LOGS', status: 'ENABLED', updatedAt: d.updatedAt },
-      ...d.features.filter((f) => !['CLOUD_TRAIL', 'DNS_LOGS', 'FLOW_LOGS'].includes(f.name)).map((f) => ({ name: f.name, status: f.status, updatedAt: d.updatedAt }))],
+    features: [{ name: 'CLOUD_TRAIL', status: 'ENABLED', updatedAt }, { name: 'DNS_LOGS', status: 'ENABLED', updatedAt },
+      { name: 'FLOW_LOGS', status: 'ENABLED', updatedAt },
+      ...d.features.filter((f) => !['CLOUD_TRAIL', 'DNS_LOGS', 'FLOW_LOGS'].includes(f.name)).map((f) => ({ name: f.name, status: f.status, updatedAt }))],
   };
 }
 

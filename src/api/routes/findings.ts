@@ -33,6 +33,40 @@ function sortFindings(list: Finding[], sort: ReturnType<typeof parseSort>): Find
   });
 }
 
+/**
+ * Paths the GuardDuty model types as `timestamp`: restJson1 sends them as epoch seconds, and the
+ * SDKs refuse anything else. Vigil stores findings in GuardDuty's export/EventBridge JSON, where
+ * they are ISO-8601 strings, so GetFindings converts them on the way out (the finding's own
+ * createdAt/updatedAt, and the service's eventFirstSeen/eventLastSeen, are strings in the model
+ * and stay so).
+ */
+const TIMESTAMP_PATHS = [
+  'resource.s3BucketDetails.createdAt',
+  'service.detection.sequence.signals.createdAt', 'service.detection.sequence.signals.updatedAt',
+  'service.detection.sequence.signals.firstSeenAt', 'service.detection.sequence.signals.lastSeenAt',
+  'service.detection.sequence.actors.session.createdTime',
+  'service.detection.sequence.resources.data.s3Bucket.createdAt', 'service.detection.sequence.resources.data.ecsTask.createdAt',
+].map((p) => p.split('.'));
+
+function toEpochSeconds(o: unknown, path: string[]): void {
+  if (o === null || typeof o !== 'object') return;
+  if (Array.isArray(o)) { for (const x of o) toEpochSeconds(x, path); return; }
+  const rec = o as Record<string, unknown>;
+  const [head, ...rest] = path;
+  if (rest.length) { toEpochSeconds(rec[head], rest); return; }
+  const v = rec[head];
+  if (typeof v === 'string') {
+    const ms = Date.parse(v);
+    if (Number.isNaN(ms)) delete rec[head]; else rec[head] = ms / 1000;
+  }
+}
+
+/** A stored finding in GetFindings' wire shape (the finding is a fresh copy from the store). */
+function wireFinding(f: Finding): Finding {
+  for (const p of TIMESTAMP_PATHS) toEpochSeconds(f, p);
+  return f;
+}
+
 const implementedTypes = () => [...new Set(DETECTORS.flatMap((d) => d.findingTypes))];
 
 export const findingRoutes: RouteDef[] = [
@@ -49,7 +83,7 @@ export const findingRoutes: RouteDef[] = [
   ['POST', '/detector/{DetectorId}/findings/get', 'GetFindings', async (c) => {
     onlyKeys(c.body, ['findingIds', 'sortCriteria']);
     const ids = strings(c.body, 'findingIds', { required: true, min: 0, max: 50, itemPattern: FINDING_ID })!;
-    return { findings: sortFindings(await visibleFindings(c, ids), parseSort(c.body.sortCriteria)) };
+    return { findings: sortFindings(await visibleFindings(c, ids), parseSort(c.body.sortCriteria)).map(wireFinding) };
   }],
   ...(['archive', 'unarchive'] as const).map((what): RouteDef => ['POST', `/detector/{DetectorId}/findings/${what}`, what === 'archive' ? 'ArchiveFindings' : 'UnarchiveFindings', async (c) => {
     c.ctx.requireWrite(c.p);
