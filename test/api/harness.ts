@@ -44,7 +44,7 @@ export interface CliResult {
   json: Record<string, unknown> | undefined;
   stdout: string;
   stderr: string;
-  /** From "An error occurred (Code) when calling the Op operation: message". */
+  /** From "An error occurred (Code) when calling the Op operation[ (reached max retries: 0)]: message". */
   error?: { code: string; message: string };
 }
 
@@ -133,7 +133,7 @@ export async function startHarness(o: { bodyLimitBytes?: number } = {}): Promise
           const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
           let json: Record<string, unknown> | undefined;
           try { json = stdout.trim() ? JSON.parse(stdout) as Record<string, unknown> : undefined; } catch { json = undefined; }
-          const m = /An error occurred \(([^)]+)\) when calling the \w+ operation: (.*)/.exec(stderr);
+          const m = /An error occurred \(([^)]+)\) when calling the \w+ operation(?: \([^)]*\))?: (.*)/.exec(stderr);
           resolve({ code, json, stdout, stderr, ...(m ? { error: { code: m[1], message: m[2].trim() } } : {}) });
         });
       });
