@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import type { SourceConfig } from '../sources/registry.js';
+import type { NotifierConfig } from '../notify/registry.js';
 
 export type KeyRole = 'administrator' | 'member' | 'read-only';
 export interface KeyConfig { accessKeyId: string; secretAccessKey: string; role: KeyRole }
@@ -21,6 +23,12 @@ export interface ServeConfig {
   accounts: AccountConfig[];
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Continuous ingestion (issue 7): where logs land (docs/continuous.md). */
+  sources: SourceConfig[];
+  /** Where finding events go (docs/continuous.md). */
+  notifiers: NotifierConfig[];
+  /** Days findings are kept (exported first when a publishing destination is set). */
+  retentionDays: number;
 }
 
 export interface Setting { key: string; env?: string; flag?: string; default: string; description: string }
@@ -35,6 +43,9 @@ export const SERVE_SETTINGS: readonly Setting[] = [
   { key: 'admin key', env: 'VIGIL_ADMIN_ACCESS_KEY_ID / VIGIL_ADMIN_SECRET_ACCESS_KEY', default: 'generated once, printed once, kept in the database', description: 'An administrator access key pair, in addition to those in `accounts`.' },
   { key: 'accounts', default: '[]', description: 'Access keys per account: `[{accountId, keys: [{accessKeyId, secretAccessKey, role: administrator|member|read-only}]}]` (YAML file only).' },
   { key: 'bodyLimitBytes', env: 'VIGIL_BODY_LIMIT', default: '1048576', description: 'Largest request body accepted (bytes); larger requests get a BadRequestException.' },
+  { key: 'sources', flag: '--watch DIR (repeatable)', default: '[]', description: 'Continuous ingestion: `[{type: folder, path}]`, `[{type: s3, bucket, prefix, start: now|backfill|DATE, region, endpoint, profile, pollSeconds}]` (YAML); `--watch DIR` adds a folder without a file. See docs/continuous.md.' },
+  { key: 'notifiers', default: '[]', description: 'Finding events: `[{type: webhook|slack|syslog|file, …}]` (YAML only). See docs/continuous.md.' },
+  { key: 'retentionDays', env: 'VIGIL_RETENTION_DAYS', default: '90', description: 'Findings last updated longer ago are exported to the publishing destination (if any), then deleted. At least 1.' },
   { key: 'logLevel', env: 'VIGIL_LOG_LEVEL', flag: '--log-level', default: 'info', description: 'fatal, error, warn, info, debug or silent. Request logs never contain credentials or bodies.' },
 ];
 
@@ -47,6 +58,9 @@ function check(c: ServeConfig): ServeConfig {
   if (!/^\d{12}$/.test(c.adminAccountId)) throw new ConfigError(`adminAccountId must be 12 digits (got ${c.adminAccountId})`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(c.region)) throw new ConfigError(`region does not look like an AWS region: ${c.region}`);
   if (!Number.isInteger(c.bodyLimitBytes) || c.bodyLimitBytes < 1024) throw new ConfigError('bodyLimitBytes must be an integer ≥ 1024');
+  if (!Number.isFinite(c.retentionDays) || c.retentionDays < 1) throw new ConfigError(`retentionDays must be a number ≥ 1 (got ${c.retentionDays})`);
+  if (!Array.isArray(c.sources) || c.sources.some((x) => !x || typeof x !== 'object')) throw new ConfigError('sources must be a list of {type: …} entries');
+  if (!Array.isArray(c.notifiers) || c.notifiers.some((x) => !x || typeof x !== 'object')) throw new ConfigError('notifiers must be a list of {type: …} entries');
   const seen = new Set<string>();
   for (const a of c.accounts) {
     if (!/^\d{12}$/.test(a.accountId)) throw new ConfigError(`accounts: accountId must be 12 digits (got ${a.accountId})`);
@@ -62,13 +76,13 @@ function check(c: ServeConfig): ServeConfig {
   return c;
 }
 
-export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port' | 'db' | 'region' | 'adminAccount' | 'logLevel', string>>, env = process.env): ServeConfig {
-  const c: ServeConfig = { host: '127.0.0.1', port: 8765, db: 'vigil.db', region: 'us-east-1', adminAccountId: '000000000000', accounts: [], bodyLimitBytes: 1 << 20, logLevel: 'info' };
+export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port' | 'db' | 'region' | 'adminAccount' | 'logLevel', string>> & { watch?: string[] }, env = process.env): ServeConfig {
+  const c: ServeConfig = { host: '127.0.0.1', port: 8765, db: 'vigil.db', region: 'us-east-1', adminAccountId: '000000000000', accounts: [], bodyLimitBytes: 1 << 20, logLevel: 'info', sources: [], notifiers: [], retentionDays: 90 };
   const file = flags.config ?? env.VIGIL_CONFIG;
   if (file) {
     let doc: Record<string, unknown>;
     try { doc = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>; } catch (e) { throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`); }
-    const known = new Set(['host', 'port', 'db', 'region', 'adminAccountId', 'accounts', 'bodyLimitBytes', 'logLevel']);
+    const known = new Set(['host', 'port', 'db', 'region', 'adminAccountId', 'accounts', 'bodyLimitBytes', 'logLevel', 'sources', 'notifiers', 'retentionDays']);
     for (const k of Object.keys(doc)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting "${k}" (see docs/config.md)`);
     Object.assign(c, doc);
     c.port = Number(c.port);
@@ -82,6 +96,9 @@ export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port'
   c.adminAccountId = pick(env.VIGIL_ADMIN_ACCOUNT_ID, flags.adminAccount) ?? String(c.adminAccountId);
   c.bodyLimitBytes = Number(env.VIGIL_BODY_LIMIT ?? c.bodyLimitBytes);
   c.logLevel = (pick(env.VIGIL_LOG_LEVEL, flags.logLevel) ?? c.logLevel) as ServeConfig['logLevel'];
+  c.retentionDays = Number(env.VIGIL_RETENTION_DAYS ?? c.retentionDays);
+  c.sources = [...(c.sources ?? []), ...(flags.watch ?? []).map((path) => ({ type: 'folder' as const, path }))];
+  c.notifiers ??= [];
   if (env.VIGIL_ADMIN_ACCESS_KEY_ID || env.VIGIL_ADMIN_SECRET_ACCESS_KEY) {
     if (!env.VIGIL_ADMIN_ACCESS_KEY_ID || !env.VIGIL_ADMIN_SECRET_ACCESS_KEY) throw new ConfigError('set both VIGIL_ADMIN_ACCESS_KEY_ID and VIGIL_ADMIN_SECRET_ACCESS_KEY, or neither');
     let admin = c.accounts.find((a) => a.accountId === c.adminAccountId);

@@ -36,6 +36,9 @@ export interface OrgConfig { autoEnable: boolean; autoEnableOrganizationMembers:
 export const DEFAULT_ORG: OrgConfig = { autoEnable: true, autoEnableOrganizationMembers: 'ALL', s3DataEvents: false };
 
 export class ApiContext {
+  /** Continuous ingestion and notifiers of `vigil serve` (src/app/ingest), when running. */
+  continuous?: { view(): unknown };
+
   constructor(readonly store: Store, readonly config: ServeConfig, readonly intel: IntelManager, readonly startedAt = Date.now()) {}
 
   get adminAccountId(): string { return this.config.adminAccountId; }

@@ -155,7 +155,7 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
 
 const DATA_SOURCE = { cloudtrail: 'CLOUD_TRAIL', vpcflow: 'FLOW_LOGS', dns: 'DNS_LOGS' } as const;
 
-async function processObject(
+export async function processObject(
   obj: SourceObject, opts: ScanOptions, engine: Engine, ingest: IngestStats, seen: Set<string>, store: Store, report: ScanReport,
   usage: Map<string, UsageRow>,
 ): Promise<ProcessedObject | undefined> {

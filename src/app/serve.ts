@@ -10,6 +10,7 @@ import { ApiContext } from '../api/context.js';
 import type { ServeConfig } from '../api/config.js';
 import { loadPrincipals } from '../api/auth/principals.js';
 import { buildServer } from '../api/server.js';
+import { startContinuous, type ContinuousHandle, type ContinuousOptions } from './ingest/continuous.js';
 
 export interface RunningServer {
   url: string;
@@ -19,10 +20,12 @@ export interface RunningServer {
   /** The administrator key made at this start (only when none existed before). */
   createdAdminKey?: { accessKeyId: string; secretAccessKey: string };
   adminKeyIds: string[];
+  /** Continuous ingestion and notifications (when configured). */
+  continuous: ContinuousHandle;
   stop(): Promise<void>;
 }
 
-export async function startServer(config: ServeConfig, o: { logger?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: ServeConfig, o: { logger?: boolean; continuous?: ContinuousOptions } = {}): Promise<RunningServer> {
   const store = await openStore(config.db);
   await store.optimize();
   // scans read this to scope the administrator's suppression rules to its members
@@ -31,13 +34,15 @@ export async function startServer(config: ServeConfig, o: { logger?: boolean } =
   const ctx = new ApiContext(store, config, intelManager(store, config.db));
   await ctx.ensureDetector(config.adminAccountId, config.region);
   const app = buildServer(ctx, principals, o);
-  await app.listen({ host: config.host, port: config.port });
+  const continuous = await startContinuous(config, store, ctx.intel, { log: (level, msg) => app.log[level](msg), ...o.continuous });
+  ctx.continuous = continuous;
+  await app.listen({ host: config.host, port: config.port }).catch(async (e) => { await continuous.stop(); throw e; });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const adminKeyIds = [...config.accounts.filter((a) => a.accountId === config.adminAccountId).flatMap((a) => a.keys.filter((k) => k.role === 'administrator').map((k) => k.accessKeyId))];
   return {
     url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`, port, store, app, createdAdminKey: created,
-    adminKeyIds: created ? [created.accessKeyId] : adminKeyIds,
-    async stop() { await app.close(); await store.close(); },
+    adminKeyIds: created ? [created.accessKeyId] : adminKeyIds, continuous,
+    async stop() { await continuous.stop(); await app.close(); await store.close(); },
   };
 }

@@ -5,6 +5,7 @@
  *   GET /vigil/version     version and uptime (no auth)
  *   GET /vigil/metrics     Prometheus text format (no auth; bind to a private address or firewall it)
  *   GET /vigil/ingestion   what was read per log type and the threat lists' state (SigV4)
+ *   GET /vigil/ingestion/sources  continuous sources' health and notifiers' delivery (SigV4)
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
@@ -30,4 +31,5 @@ export function registerExtensions(app: FastifyInstance, ctx: ApiContext, authen
     lists: (await ctx.intel.list()).map((l) => ({ id: l.id, name: l.name, role: l.role, status: l.status, statusReason: l.statusReason, lastError: l.lastError,
       fetchedAt: l.fetchedAt, counts: l.counts })),
   }));
+  app.get('/vigil/ingestion/sources', { preHandler: authenticate }, async () => ctx.continuous?.view() ?? { sources: [], notifiers: [] });
 }

@@ -18,19 +18,20 @@ export function registerServe(program: Command): void {
     .option('--region <region>', 'region of the administrator detector made at start (default us-east-1; env VIGIL_REGION)')
     .option('--admin-account <id>', 'administrator account id (default 000000000000; env VIGIL_ADMIN_ACCOUNT_ID)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent (default info)')
+    .option('--watch <dir>', 'read new log files landing in this folder, continuously (repeatable; see docs/continuous.md)', (v: string, acc: string[] = []) => [...acc, v])
     .addHelpText('after', `
 Then, in another terminal:
   aws configure --profile vigil        # the access key printed at first start, any region
   aws guardduty list-detectors --profile vigil --endpoint-url http://127.0.0.1:8765
   aws guardduty list-findings --detector-id <id> --profile vigil --endpoint-url http://127.0.0.1:8765`)
-    .action(async (o: { config?: string; host?: string; port?: string; db?: string; region?: string; adminAccount?: string; logLevel?: string }) => {
+    .action(async (o: { config?: string; host?: string; port?: string; db?: string; region?: string; adminAccount?: string; logLevel?: string; watch?: string[] }) => {
       let config;
       try { config = loadServeConfig(o); } catch (e) {
         if (e instanceof ConfigError) fail(e.message, 2);
         throw e;
       }
       const s = await startServer(config, { logger: config.logLevel !== 'silent' }).catch((e: NodeJS.ErrnoException) =>
-        fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use: pick another with --port or VIGIL_PORT` : e.message));
+        fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use: pick another with --port or VIGIL_PORT` : e.message, e.name === 'SourceConfigError' || /^(sources|notifiers|\w+ (source|notifier))/.test(e.message) ? 2 : 1));
       const out = process.stderr;
       out.write(`vigil serve: GuardDuty API at ${s.url} (database ${config.db}, administrator account ${config.adminAccountId}, region ${config.region})\n`);
       if (s.createdAdminKey) {
@@ -39,6 +40,7 @@ Then, in another terminal:
       } else {
         out.write(`administrator key${s.adminKeyIds.length > 1 ? 's' : ''}: ${s.adminKeyIds.join(', ') || '(from the configuration)'}\n`);
       }
+      for (const src of s.continuous.ingestor?.sources ?? []) out.write(`watching ${src.location}\n`);
       out.write(`\nTry: aws guardduty list-detectors --endpoint-url ${s.url}\nHealth: ${s.url}/vigil/health  Metrics: ${s.url}/vigil/metrics\n`);
       const stop = async () => { await s.stop(); process.exit(0); };
       process.once('SIGINT', stop);

@@ -1,0 +1,64 @@
+/**
+ * Continuous work of `vigil serve`: sources → ingest loop → notifications, export and
+ * retention. Built from the serve configuration; `stop()` finishes the current object batch,
+ * sends held updates and closes the notifiers.
+ */
+import type { ServeConfig } from '../../api/config.js';
+import type { IntelManager } from '../../intel/manager.js';
+import { makeSource } from '../../sources/registry.js';
+import type { Store } from '../../store/index.js';
+import { Notifications, type FindingEvent } from '../../notify/index.js';
+import { makeNotifier } from '../../notify/registry.js';
+import { Ingestor, sourceContext } from './index.js';
+import { liveHandles } from './metrics.js';
+import type { SourceHealthView } from './health.js';
+import type { NotifierStats } from '../../notify/index.js';
+
+export interface ContinuousHandle {
+  ingestor?: Ingestor;
+  notifications?: Notifications;
+  view(): { sources: SourceHealthView[]; notifiers: NotifierStats[] };
+  stop(): Promise<void>;
+}
+
+export interface ContinuousOptions {
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  onSent?: (e: FindingEvent, notifier: string) => void;
+  /** Overrides every detector's publishing frequency (tests). */
+  frequencyMs?: number;
+}
+
+export async function startContinuous(config: ServeConfig, store: Store, intel: IntelManager, o: ContinuousOptions = {}): Promise<ContinuousHandle> {
+  const ctx = sourceContext(store);
+  const sources = config.sources.map((c) => makeSource(c as never, ctx));
+  const ids = new Set<string>();
+  for (const s of sources) {
+    if (ids.has(s.id)) throw new Error(`sources: ${s.id} appears twice (give one an \`id\`)`);
+    ids.add(s.id);
+  }
+  config.notifiers.forEach((c) => makeNotifier(c as never)); // configuration errors now, not at the first finding
+  const notifications = config.notifiers.length
+    ? new Notifications({ store, notifiers: config.notifiers, deadLetter: `${store.location}.dead-letter.jsonl`, log: o.log, onSent: o.onSent, frequencyMs: o.frequencyMs })
+    : undefined;
+  let ingestor: Ingestor | undefined;
+  if (sources.length) {
+    const { services, problems } = await intel.buildServices();
+    for (const p of problems) o.log?.('warn', `intel: ${p}`);
+    ingestor = new Ingestor({
+      store, sources, services, defaultRegion: config.region, log: o.log,
+      onCommit: notifications ? (n) => notifications.onCommit(n.created, n.updated) : undefined,
+    });
+    await ingestor.start();
+  }
+  const handle: ContinuousHandle = {
+    ingestor, notifications,
+    view: () => ({ sources: ingestor?.view() ?? [], notifiers: notifications?.stats ?? [] }),
+    async stop() {
+      liveHandles.delete(handle);
+      await ingestor?.stop();
+      await notifications?.close();
+    },
+  };
+  liveHandles.add(handle);
+  return handle;
+}

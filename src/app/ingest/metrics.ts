@@ -1,0 +1,37 @@
+/**
+ * Ingestion and notification health in /vigil/metrics (Prometheus), per source and notifier.
+ * Values are read from the running handles when scraped.
+ */
+import client from 'prom-client';
+import { registry } from '../../api/metrics.js';
+import type { ContinuousHandle } from './continuous.js';
+
+export const liveHandles = new Set<ContinuousHandle>();
+
+type Row = [Record<string, string>, number];
+
+function gauge(name: string, help: string, labelNames: string[], rows: () => Row[]): void {
+  new client.Gauge({
+    name, help, labelNames, registers: [registry],
+    collect() {
+      this.reset();
+      for (const [labels, v] of rows()) this.set(labels, v);
+    },
+  });
+}
+
+const sources = () => [...liveHandles].flatMap((h) => h.view().sources);
+const notifiers = () => [...liveHandles].flatMap((h) => h.view().notifiers);
+
+gauge('vigil_ingest_objects', 'Objects read per continuous source (counter semantics: grows)', ['source', 'outcome'], () => sources().flatMap((s) => [
+  [{ source: s.id, outcome: 'read' }, s.objects.read], [{ source: s.id, outcome: 'already_processed' }, s.objects.alreadyProcessed], [{ source: s.id, outcome: 'failed' }, s.objects.failed],
+] as Row[]));
+gauge('vigil_ingest_records', 'Records parsed per source and log type', ['source', 'kind'], () => sources().flatMap((s) => Object.entries(s.kinds).map(([k, v]) => [{ source: s.id, kind: k }, v!.records] as Row)));
+gauge('vigil_ingest_bytes', 'Bytes read (as stored) per source and log type', ['source', 'kind'], () => sources().flatMap((s) => Object.entries(s.kinds).map(([k, v]) => [{ source: s.id, kind: k }, v!.bytesIn] as Row)));
+gauge('vigil_ingest_bad_records', 'Bad records per source, log type and reason', ['source', 'kind', 'reason'], () => sources().flatMap((s) => Object.entries(s.kinds).flatMap(([k, v]) => Object.entries(v!.bad).map(([r, b]) => [{ source: s.id, kind: k, reason: r }, b!.count] as Row))));
+gauge('vigil_ingest_lag_seconds', 'Now minus the newest event time read, per source', ['source'], () => sources().filter((s) => s.lagSeconds !== undefined).map((s) => [{ source: s.id }, s.lagSeconds!] as Row));
+gauge('vigil_ingest_cloudtrail_gap_slots', 'Expected 5-minute CloudTrail file slots with no file (last 24 h), per account and region', ['source', 'account', 'region'], () => sources().flatMap((s) => s.gaps.map((g) => [{ source: s.id, account: g.accountId, region: g.region }, g.missingSlots] as Row)));
+gauge('vigil_ingest_source_errors', '1 when the source\'s last poll or read failed and nothing succeeded since', ['source'], () => sources().map((s) => [{ source: s.id }, s.lastError && (!s.lastPollAt || s.lastError.at >= s.lastPollAt) ? 1 : 0] as Row));
+gauge('vigil_notify_events', 'Finding events per notifier and outcome', ['notifier', 'outcome'], () => notifiers().flatMap((n) => [
+  [{ notifier: n.name, outcome: 'sent' }, n.sent], [{ notifier: n.name, outcome: 'dead_lettered' }, n.deadLettered], [{ notifier: n.name, outcome: 'retried' }, n.retried], [{ notifier: n.name, outcome: 'queued' }, n.queued],
+] as Row[]));

@@ -1,0 +1,123 @@
+/**
+ * Watched local folder. A file is offered once it is complete: its size and modification time
+ * are unchanged across two looks `settleMs` apart (a file still being written, copied or
+ * downloaded is left alone until then), or it was last modified more than `settleMs` ago when
+ * first seen. fs.watch wakes the loop at once; a periodic rescan catches what events miss
+ * (network file systems, events dropped under load, a folder created later).
+ *
+ * Rotation: a renamed file has the same content fingerprint, so it is not read again; a new file
+ * under the old name is new content and is read. A file that changes after it was read
+ * (appended in place) is not read again, to never count records twice: it is reported as
+ * `modified-after-read` in the source's health.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { FileObject } from '../files.js';
+import type { ContinuousSource, SourceContext } from '../continuous.js';
+import { SourceConfigError } from '../continuous.js';
+import type { SourceObject } from '../types.js';
+
+export interface FolderSourceConfig {
+  type: 'folder';
+  id?: string;
+  path: string;
+  /** Quiet time before a file counts as complete (ms, default 300). */
+  settleMs?: number;
+  /** Full rescan period (ms, default 1000), besides file system events. */
+  rescanMs?: number;
+}
+
+interface Seen { size: number; mtimeMs: number; lookedAt: number; offered: boolean; noticed?: boolean }
+
+export class FolderSource implements ContinuousSource {
+  readonly type = 'folder';
+  readonly id: string;
+  readonly location: string;
+  onWake?: () => void;
+  notices: { reason: string; uri: string; at: string }[] = [];
+  private readonly files = new Map<string, Seen>();
+  private watcher?: FSWatcher;
+  private readonly settleMs: number;
+  private readonly rescanMs: number;
+
+  constructor(cfg: FolderSourceConfig, private readonly ctx: SourceContext) {
+    if (typeof cfg.path !== 'string' || !cfg.path) throw new SourceConfigError('folder source: `path` is required');
+    this.location = resolve(cfg.path);
+    this.id = cfg.id ?? `folder:${this.location}`;
+    this.settleMs = cfg.settleMs ?? 300;
+    this.rescanMs = cfg.rescanMs ?? 1000;
+    try {
+      this.watcher = watch(this.location, { recursive: true, persistent: false }, () => this.onWake?.());
+      this.watcher.on('error', () => { this.watcher?.close(); this.watcher = undefined; });
+    } catch { /* missing folder or no recursive watch: the periodic rescan still works */ }
+  }
+
+  /** Rescans every second, sooner while a file is settling. */
+  get intervalMs(): number { return this.pending ? this.settleMs : this.rescanMs; }
+
+  async poll(): Promise<SourceObject[]> {
+    const now = Date.now();
+    const ready: SourceObject[] = [];
+    try {
+      await stat(this.location);
+    } catch (e) {
+      throw new Error(`cannot read ${this.location}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (e as Error).message}`);
+    }
+    const present = new Set<string>();
+    for await (const f of walk(this.location)) {
+      if (this.ctx.ignore.has(f.path)) continue;
+      present.add(f.path);
+      const prev = this.files.get(f.path);
+      const same = prev && prev.size === f.size && prev.mtimeMs === f.mtimeMs;
+      if (prev?.offered) {
+        if (!same) {
+          // changed after it was read: appended in place or rewritten
+          if (f.size === 0 || f.size < prev.size) {
+            // truncated (copytruncate rotation): whatever comes next is new content
+            this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: false });
+          } else if (!prev.noticed) {
+            prev.noticed = true;
+            this.notices.push({ reason: 'modified-after-read', uri: f.path, at: new Date(now).toISOString() });
+          }
+        }
+        continue;
+      }
+      const settled = same ? now - prev.lookedAt >= this.settleMs : !prev && now - f.mtimeMs >= this.settleMs;
+      if (settled && f.size > 0) {
+        this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: true });
+        ready.push(new FileObject(f.path, f.path, f.size));
+      } else if (!same) {
+        this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: false });
+      }
+    }
+    for (const p of this.files.keys()) if (!present.has(p)) this.files.delete(p);
+    return ready;
+  }
+
+  /** True while some file is waiting to settle (the loop looks again soon). */
+  get pending(): boolean {
+    for (const s of this.files.values()) if (!s.offered) return true;
+    return false;
+  }
+
+  retry(objects: SourceObject[]): void {
+    for (const o of objects) { const s = this.files.get(o.uri); if (s) s.offered = false; }
+  }
+
+  async stop(): Promise<void> { this.watcher?.close(); }
+}
+
+async function* walk(dir: string): AsyncGenerator<{ path: string; size: number; mtimeMs: number }> {
+  let entries;
+  try { entries = await readdir(dir, { withFileTypes: true }); } catch { return; }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue; // hidden files: editor swap files, partial downloads (.part), our own caches
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* walk(p);
+    else if (e.isFile()) {
+      try { const st = await stat(p); yield { path: p, size: st.size, mtimeMs: st.mtimeMs }; } catch { /* gone meanwhile */ }
+    }
+  }
+}
