@@ -67,9 +67,9 @@ test('a member with no administrator has no detector until it creates one, and s
   const { DetectorId } = await m2.send(new CreateDetectorCommand({ Enable: true }));
   assert.equal(DetectorId, detectorIdFor(MEMBER2_ACCOUNT, 'us-east-1'));
   assert.deepEqual((await m2.send(new ListDetectorsCommand({}))).DetectorIds, [DetectorId]);
-  for (const call of [m2.send(new GetDetectorCommand({ DetectorId: h.adminDetectorId })), h.sdk(KEYS.admin).send(new GetDetectorCommand({ DetectorId })),
-    m2.send(new DeleteDetectorCommand({ DetectorId: h.adminDetectorId }))]) {
-    const e = await sdkError(call);
+  for (const call of [() => m2.send(new GetDetectorCommand({ DetectorId: h.adminDetectorId })), () => h.sdk(KEYS.admin).send(new GetDetectorCommand({ DetectorId })),
+    () => m2.send(new DeleteDetectorCommand({ DetectorId: h.adminDetectorId }))]) {
+    const e = await sdkError(call());
     assert.deepEqual([e.name, e.status, e.message], ['BadRequestException', 400, 'The request is rejected because the input detectorId is not owned by the current account.']);
   }
   const ro = await sdkError(h.sdk(KEYS.readOnly).send(new UpdateDetectorCommand({ DetectorId: h.adminDetectorId, Enable: false })));

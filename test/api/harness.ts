@@ -71,6 +71,8 @@ export interface Harness {
 }
 
 export async function startHarness(o: { bodyLimitBytes?: number } = {}): Promise<Harness> {
+  // the SDK is pinned by the lockfile and supports Node 20; its upgrade notice is noise in test output
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
   const byAccount = new Map<string, Key[]>();
   for (const k of Object.values(KEYS)) byAccount.set(k.accountId, [...(byAccount.get(k.accountId) ?? []), k]);

@@ -158,13 +158,13 @@ test('filters: create (NOOP, ranks), get, list with pages, update, delete; names
   assert.deepEqual([u.Rank, u.Description, u.Action, u.FindingCriteria], [3, 'now third', 'NOOP', { Criterion: { region: { Neq: ['eu-west-1'] } } }]);
 
   for (const [name, call] of [
-    ['duplicate name', admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'ranked', FindingCriteria: crit }))],
-    ['name too short', admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'ab', FindingCriteria: crit }))],
-    ['name with a slash', admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'a/b/c', FindingCriteria: crit }))],
-    ['rank out of range', admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'rank-101', Rank: 101, FindingCriteria: crit }))],
-    ['no criteria', admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'nothing', FindingCriteria: undefined as unknown as typeof crit }))],
+    ['duplicate name', () => admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'ranked', FindingCriteria: crit }))],
+    ['name too short', () => admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'ab', FindingCriteria: crit }))],
+    ['name with a slash', () => admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'a/b/c', FindingCriteria: crit }))],
+    ['rank out of range', () => admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'rank-101', Rank: 101, FindingCriteria: crit }))],
+    ['no criteria', () => admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'nothing', FindingCriteria: undefined as unknown as typeof crit }))],
   ] as const) {
-    const e = await sdkError(call);
+    const e = await sdkError(call());
     assert.deepEqual([e.name, e.status], ['BadRequestException', 400], name);
   }
   for (const name of ['high-sev', 'second', 'ranked']) await admin.send(new DeleteFilterCommand({ DetectorId: D, FilterName: name }));
