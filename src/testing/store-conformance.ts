@@ -137,6 +137,37 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     await s.close();
   });
 
+  test(`${name}: statistics stay exact through updates, severity changes, day changes and archiving`, async () => {
+    const s = await fresh();
+    const types = ['Recon:EC2/Portscan', 'Impact:EC2/PortSweep', 'Trojan:EC2/BlackholeTraffic'];
+    const fs = Array.from({ length: 30 }, (_, i) => sampleFinding(i.toString(16).padStart(32, '0'), {
+      type: types[i % 3], severity: 2 + (i % 5), accountId: i % 4 ? '111122223333' : '444455556666', updatedAt: `2026-03-0${1 + (i % 3)}T10:00:00.000Z` }));
+    await s.commit({ findings: fs });
+    // the same findings seen again: counts grow, some move a day on, some change severity
+    await s.commit({ findings: fs.filter((_, i) => i % 2 === 0).map((f, i) => ({ ...f, severity: i % 3 ? f.severity : 8, updatedAt: '2026-03-05T08:00:00.000Z',
+      service: { ...f.service, count: 3 } })) });
+    await s.setArchived(fs.slice(0, 7).map((f) => f.id), true);
+    const current = await s.getFindings(fs.map((f) => f.id));
+    const expect = (group: (f: Finding) => string, keep: (f: Finding) => boolean) => {
+      const m = new Map<string, number>();
+      for (const f of current.filter(keep)) m.set(group(f), (m.get(group(f)) ?? 0) + 1);
+      return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    };
+    const active = { criterion: { 'service.archived': { eq: ['false'] } } };
+    const got = async (groupBy: 'FINDING_TYPE' | 'SEVERITY' | 'ACCOUNT' | 'DATE', criteria?: typeof active, accountIds?: string[]) =>
+      (await s.findingStatistics({ criteria, accountIds, groupBy, order: 'DESC', limit: 100 })).map((r) => [r.key, r.total]);
+    const notArchived = (f: Finding) => !f.service.archived;
+    assert.deepEqual(await got('FINDING_TYPE', active), expect((f) => f.type, notArchived));
+    assert.deepEqual(await got('SEVERITY'), expect((f) => String(f.severity), () => true));
+    assert.deepEqual(await got('DATE', active), expect((f) => f.updatedAt.slice(0, 10), notArchived));
+    assert.deepEqual(await got('ACCOUNT', { criterion: { 'service.archived': { eq: ['true'] } } }), expect((f) => f.accountId, (f) => f.service.archived));
+    assert.deepEqual(await got('FINDING_TYPE', undefined, ['444455556666']), expect((f) => f.type, (f) => f.accountId === '444455556666'));
+    // the same answer whether the summary or the findings answer (updatedAt is not in the summary)
+    const viaRows = await s.findingStatistics({ criteria: { criterion: { 'service.archived': { eq: ['false'] }, updatedAt: { gte: 0 } } }, groupBy: 'FINDING_TYPE', order: 'DESC', limit: 100 });
+    assert.deepEqual(viaRows.map((r) => [r.key, r.total]), await got('FINDING_TYPE', active));
+    await s.close();
+  });
+
   test(`${name}: documents by kind, id and account; usage counters add up`, async () => {
     const s = await fresh();
     await s.putDoc('detector', 'd1', '111122223333', { status: 'ENABLED' });

@@ -32,15 +32,24 @@ export function sortExpression(attribute: string): { sql: string; args: unknown[
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export interface SqlCriteria { where: string[]; args: unknown[]; residual?: FindingCriteria }
+export interface SqlCriteria {
+  where: string[]; args: unknown[]; residual?: FindingCriteria;
+  /** The columns the WHERE clauses name (to tell whether a summary table can answer them). */
+  columns: Set<string>;
+}
+
+/** Columns of the finding_counts summary (migration 5); statistics whose criteria use only these read it. */
+export const SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_id', 'type', 'severity', 'archived']);
 
 export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteria {
   const where: string[] = [];
   const args: unknown[] = [];
   const residual: Record<string, Condition> = {};
+  const columns = new Set<string>();
   for (const [field, cond] of Object.entries(criteria?.criterion ?? {})) {
     const c = COLUMNS[field];
     if (!c || cond.matches || cond.notMatches) { residual[field] = cond; continue; }
+    columns.add(c.col);
     const eq = cond.eq ?? cond.equals, neq = cond.neq ?? cond.notEquals;
     const range: [string, number | undefined][] = [['>', cond.gt ?? cond.greaterThan], ['>=', cond.gte ?? cond.greaterThanOrEqual],
       ['<', cond.lt ?? cond.lessThan], ['<=', cond.lte ?? cond.lessThanOrEqual]];
@@ -75,5 +84,5 @@ export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteri
       args.push(value(v));
     }
   }
-  return { where, args, residual: Object.keys(residual).length ? { criterion: residual } : undefined };
+  return { where, args, columns, residual: Object.keys(residual).length ? { criterion: residual } : undefined };
 }

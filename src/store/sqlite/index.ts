@@ -10,7 +10,7 @@ import { severityLevel, severityRange } from '../../core/index.js';
 import type { CommitBatch, FilterRecord, FindingPage, FindingPageQuery, FindingQuery, StateRow, StatsGroup, StatsRow, Store, StoreCounts, UsageRow } from '../types.js';
 import { compileCriteria } from '../../findings/criteria.js';
 import { resourceIdOf } from '../../findings/resource-id.js';
-import { criteriaToSql, sortExpression } from './criteria-sql.js';
+import { SUMMARY_COLUMNS, criteriaToSql, sortExpression } from './criteria-sql.js';
 import { MIGRATIONS } from './migrations.js';
 import type { IntelList } from '../../intel/list.js';
 
@@ -177,7 +177,7 @@ export class SqliteStore implements Store {
     const args = [...c.args];
     if (q.accountIds) { where.push(q.accountIds.length ? `account_id IN (${q.accountIds.map(() => '?').join(',')})` : '0'); args.push(...q.accountIds); }
     if (q.region) { where.push('region = ?'); args.push(q.region); }
-    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args, residual: c.residual ? compileCriteria(c.residual) : undefined };
+    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args, residual: c.residual ? compileCriteria(c.residual) : undefined, columns: c.columns };
   }
 
   async pageFindings(q: FindingPageQuery): Promise<FindingPage> {
@@ -206,11 +206,18 @@ export class SqliteStore implements Store {
   }
 
   async findingStatistics(q: Omit<FindingPageQuery, 'sort' | 'cursor' | 'limit'> & { groupBy: StatsGroup; order: 'ASC' | 'DESC'; limit: number }): Promise<StatsRow[]> {
-    const { sql, args, residual } = this.scope(q);
+    const { sql, args, residual, columns } = this.scope(q);
     const keyOf: Record<StatsGroup, string> = {
       ACCOUNT: 'account_id', DATE: 'substr(updated_at, 1, 10)', FINDING_TYPE: 'type', RESOURCE: 'resource_id', SEVERITY: 'severity',
     };
     const order = q.order === 'ASC' ? 'ASC' : 'DESC';
+    if (!residual && q.groupBy !== 'RESOURCE' && [...columns].every((c) => SUMMARY_COLUMNS.has(c))) {
+      // the per-group counts kept by triggers answer this without visiting findings
+      const key = q.groupBy === 'DATE' ? 'day' : keyOf[q.groupBy];
+      const rows = this.db.prepare(`SELECT ${key} AS k, SUM(n) AS n, MAX(last) AS last, MAX(severity) AS sev
+          FROM finding_counts ${sql} GROUP BY k ORDER BY n ${order}, k LIMIT ?`).all(...args, q.limit) as Row[];
+      return rows.map((r) => ({ key: String(r.k), total: r.n as number, lastGeneratedAt: r.last as string, severity: r.sev as number }));
+    }
     if (!residual) {
       // only the columns a group needs, so covering indexes answer without touching the rows
       const extra = q.groupBy === 'RESOURCE' ? ', MIN(account_id) AS acct, MIN(resource_type) AS rtype' : '';

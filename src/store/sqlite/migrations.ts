@@ -98,4 +98,45 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX findings_region_severity ON findings (region, severity, updated_at);
   CREATE INDEX findings_region_resource ON findings (region, resource_id, resource_type, account_id, updated_at, severity);
   `,
+  // 5: finding counts per (region, account, type, severity, archived, day), kept by triggers, so
+  // statistics over millions of findings read thousands of rows. Its columns carry the findings
+  // table's names, so criteria translated for findings apply to it unchanged. \`last\` is the
+  // newest updated_at ever counted in the group (a row leaving the group does not lower it).
+  `
+  CREATE TABLE finding_counts (
+    region TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    severity REAL NOT NULL,
+    archived INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    last TEXT NOT NULL,
+    PRIMARY KEY (region, account_id, type, severity, archived, day)
+  ) WITHOUT ROWID;
+  INSERT INTO finding_counts
+    SELECT region, account_id, type, severity, archived, substr(updated_at, 1, 10), COUNT(*), MAX(updated_at)
+    FROM findings GROUP BY 1, 2, 3, 4, 5, 6;
+  CREATE TRIGGER finding_counts_insert AFTER INSERT ON findings BEGIN
+    INSERT INTO finding_counts VALUES (NEW.region, NEW.account_id, NEW.type, NEW.severity, NEW.archived, substr(NEW.updated_at, 1, 10), 1, NEW.updated_at)
+      ON CONFLICT DO UPDATE SET n = n + 1, last = max(last, excluded.last);
+  END;
+  CREATE TRIGGER finding_counts_delete AFTER DELETE ON findings BEGIN
+    UPDATE finding_counts SET n = n - 1 WHERE region = OLD.region AND account_id = OLD.account_id AND type = OLD.type
+      AND severity = OLD.severity AND archived = OLD.archived AND day = substr(OLD.updated_at, 1, 10);
+    DELETE FROM finding_counts WHERE n <= 0 AND region = OLD.region AND account_id = OLD.account_id AND type = OLD.type
+      AND severity = OLD.severity AND archived = OLD.archived AND day = substr(OLD.updated_at, 1, 10);
+  END;
+  CREATE TRIGGER finding_counts_update AFTER UPDATE OF region, account_id, type, severity, archived, updated_at ON findings
+  WHEN OLD.region IS NOT NEW.region OR OLD.account_id IS NOT NEW.account_id OR OLD.type IS NOT NEW.type OR OLD.severity IS NOT NEW.severity
+    OR OLD.archived IS NOT NEW.archived OR substr(OLD.updated_at, 1, 10) IS NOT substr(NEW.updated_at, 1, 10) OR NEW.updated_at > OLD.updated_at
+  BEGIN
+    UPDATE finding_counts SET n = n - 1 WHERE region = OLD.region AND account_id = OLD.account_id AND type = OLD.type
+      AND severity = OLD.severity AND archived = OLD.archived AND day = substr(OLD.updated_at, 1, 10);
+    DELETE FROM finding_counts WHERE n <= 0 AND region = OLD.region AND account_id = OLD.account_id AND type = OLD.type
+      AND severity = OLD.severity AND archived = OLD.archived AND day = substr(OLD.updated_at, 1, 10);
+    INSERT INTO finding_counts VALUES (NEW.region, NEW.account_id, NEW.type, NEW.severity, NEW.archived, substr(NEW.updated_at, 1, 10), 1, NEW.updated_at)
+      ON CONFLICT DO UPDATE SET n = n + 1, last = max(last, excluded.last);
+  END;
+  `,
 ];
