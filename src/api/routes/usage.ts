@@ -30,8 +30,10 @@ export const usageRoutes: RouteDef[] = [
     const sources = strings(criteria, 'dataSources', { max: 10 });
     const features = strings(criteria, 'features', { max: 10 });
     str(c.body, 'unit', { max: 64 });
-    const visible = await c.ctx.visibleAccounts(c.p, d.region);
-    if (asked?.some((a) => !visible.includes(a))) throw badRequest('The request is rejected because usageCriteria.accountIds holds an account that is not this account or one of its members.');
+    // undefined: the administrator under auto-enable ALL, who sees every analysed account — also
+    // those whose logs raised no finding (visibleAccounts knows accounts by their findings)
+    const visible = await c.ctx.accountFilter(c.p, d.region);
+    if (visible && asked?.some((a) => !visible.includes(a))) throw badRequest('The request is rejected because usageCriteria.accountIds holds an account that is not this account or one of its members.');
     const from = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
     const wanted = new Set([...(sources ?? []), ...(features ?? [])]);
     const rows = (await c.ctx.store.usage(asked ?? visible, from)).filter((r) => !wanted.size || wanted.has(r.dataSource));
