@@ -97,7 +97,7 @@ export async function startHarness(o: { bodyLimitBytes?: number } = {}): Promise
     let query: Record<string, string> = { ...r.query };
     if (signed) {
       const signer = new SignatureV4({ credentials: signed.key, region: r.region ?? REGION, service: 'guardduty', sha256: Hash.bind(null, 'sha256'), uriEscapePath: true });
-      const req = { method, protocol: 'http:', hostname: '127.0.0.1', port: server.port, path: r.path, query, headers, body: body?.toString('utf8') };
+      const req = { method, protocol: 'http:', hostname: '127.0.0.1', port: server.port, path: r.path, query, headers, body: body ? new Uint8Array(body) : undefined };
       const s = signed.presign ? await signer.presign(req, { expiresIn: 300, signingDate: signed.signingDate }) : await signer.sign(req, { signingDate: signed.signingDate });
       headers = Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k, String(v)]));
       query = Object.fromEntries(Object.entries(s.query ?? {}).map(([k, v]) => [k, String(v)]));

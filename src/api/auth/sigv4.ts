@@ -115,7 +115,10 @@ export async function verifySigV4(req: SignedRequest, secretFor: (accessKeyId: s
   });
   const request = {
     method: req.method, protocol: 'http:', hostname: host.replace(/:\d+$/, ''), path: req.rawPath, headers,
-    query: Object.fromEntries(Object.entries(query).filter(([k]) => !(presigned && k.startsWith('X-Amz-')))), body: req.body.length ? req.body.toString('utf8') : undefined,
+    query: Object.fromEntries(Object.entries(query).filter(([k]) => !(presigned && k.startsWith('X-Amz-')))),
+    // the bytes as received: clients sign bytes, and a body that is not UTF-8 must still verify
+    // (it then fails as bad JSON, a 400, not as a bad signature)
+    body: req.body.length ? new Uint8Array(req.body) : undefined,
   };
   let expected: string;
   if (presigned) {

@@ -53,29 +53,37 @@ export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteri
     const eq = cond.eq ?? cond.equals, neq = cond.neq ?? cond.notEquals;
     const range: [string, number | undefined][] = [['>', cond.gt ?? cond.greaterThan], ['>=', cond.gte ?? cond.greaterThanOrEqual],
       ['<', cond.lt ?? cond.lessThan], ['<=', cond.lte ?? cond.lessThanOrEqual]];
+    // A value no row can hold ("abc" for a number, "yes" for service.archived) matches nothing,
+    // as in the JavaScript predicate: it is dropped from eq (an eq left empty matches no row) and
+    // from neq (excluding it excludes nothing). Bound as-is it would become NULL (NaN) or 0
+    // ("yes" → false), and `NOT (… NULL …)` drops every row while `archived IN (0)` keeps them all.
     const value = (v: string | number): unknown => {
-      if (c.kind === 'bool') return String(v) === 'true' ? 1 : 0;
-      if (c.kind === 'number' || c.kind === 'severity') return Number(v);
+      if (c.kind === 'bool') return v === 'true' ? 1 : v === 'false' ? 0 : undefined;
+      if (c.kind === 'number' || c.kind === 'severity') return typeof v === 'number' || /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : undefined;
       if (c.kind === 'time') return typeof v === 'number' ? iso(v) : v;
       return String(v);
     };
+    const possible = (vs: string[]) => vs.map(value).filter((v) => v !== undefined);
     if (eq?.length) {
-      if (c.kind === 'severity') {
+      const vs = possible(eq);
+      if (!vs.length) where.push('0');
+      else if (c.kind === 'severity') {
         // "7" means 7.0–7.9, as GuardDuty's severity filters do
-        where.push('(' + eq.map(() => '(severity >= ? AND severity < ?)').join(' OR ') + ')');
-        for (const v of eq) args.push(Number(v), Number(v) + 1);
+        where.push('(' + vs.map(() => '(severity >= ? AND severity < ?)').join(' OR ') + ')');
+        for (const v of vs as number[]) args.push(v, v + 1);
       } else {
-        where.push(`${c.col} IN (${eq.map(() => '?').join(',')})`);
-        args.push(...eq.map(value));
+        where.push(`${c.col} IN (${vs.map(() => '?').join(',')})`);
+        args.push(...vs);
       }
     }
-    if (neq?.length) {
+    const nvs = neq?.length ? possible(neq) : [];
+    if (nvs.length) {
       if (c.kind === 'severity') {
-        where.push('NOT (' + neq.map(() => '(severity >= ? AND severity < ?)').join(' OR ') + ')');
-        for (const v of neq) args.push(Number(v), Number(v) + 1);
+        where.push('NOT (' + nvs.map(() => '(severity >= ? AND severity < ?)').join(' OR ') + ')');
+        for (const v of nvs as number[]) args.push(v, v + 1);
       } else {
-        where.push(`${c.col} NOT IN (${neq.map(() => '?').join(',')})`);
-        args.push(...neq.map(value));
+        where.push(`${c.col} NOT IN (${nvs.map(() => '?').join(',')})`);
+        args.push(...nvs);
       }
     }
     for (const [op, v] of range) {
