@@ -28,6 +28,10 @@ import { s3Anomaly } from './anomaly/s3-anomaly.js';
 import { credentialExfiltration } from './anomaly/credential-exfiltration.js';
 import { consoleLogin } from './anomaly/console-login.js';
 import { attackSequence } from './anomaly/attack-sequence.js';
+import { networkBaseline } from './behavior/network-baseline.js';
+import { denialOfService } from './behavior/denial-of-service.js';
+import { dgaDomainRequest } from './dns/dga.js';
+import { dnsDataExfiltration } from './dns/dns-exfiltration.js';
 
 export const DETECTORS: readonly Detector[] = [
   rootCredentialUsage,
@@ -54,5 +58,9 @@ export const DETECTORS: readonly Detector[] = [
   s3Anomaly,
   credentialExfiltration,
   consoleLogin,
+  networkBaseline,
+  denialOfService,
+  dgaDomainRequest,
+  dnsDataExfiltration,
   attackSequence, // last: correlates the findings of the detectors above (onFinding)
 ];

@@ -8,10 +8,12 @@ import { flowDirection } from './flow-direction.js';
 import { intelMatch } from './intel.js';
 import { cloudTrailGeo } from './cloudtrail-geo.js';
 import { cloudTrailIdentity } from './cloudtrail-identity.js';
+import { instanceIdentity } from './instance-identity.js';
 
 export const ENRICHERS: readonly Enricher[] = [
   cloudTrailCaller,
   flowDirection,
+  instanceIdentity, // instance id of an ENI: flow record, inventory, or learned from CloudTrail
   intelMatch, // after the two above: it reads the caller IP and the remote side
   cloudTrailGeo, // ASN, country, AWS ranges of the caller IP (after cloudtrail-caller)
   cloudTrailIdentity, // baseline principal and user-agent family (after cloudtrail-caller)
