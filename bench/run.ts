@@ -17,6 +17,7 @@ import { si } from './stats.js';
 import { summarize } from './summarize.js';
 import { printIntelBench, runIntelBench, type IntelBench } from './intel/run.js';
 import { printApiBench, runApiBench, type ApiBench } from './api/run.js';
+import { printBaselineBench, runBaselineBench, type BaselineBench } from './baseline/run.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -67,6 +68,9 @@ async function main(): Promise<number> {
     process.stderr.write(`done\n`);
   }
 
+  let baseline: BaselineBench | undefined;
+  if (args.baselineEvents) baseline = await runBaselineBench(args.baselineEvents, args.baselinePrincipals, args.seed, args.nodeArgs);
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
@@ -74,10 +78,11 @@ async function main(): Promise<number> {
   if (samples.length) printReport(summary, manifests, datasets, meta);
   if (intel) console.log(`\n${printIntelBench(intel)}`);
   if (api) console.log(`\n${printApiBench(api)}`);
+  if (baseline) console.log(`\n${printBaselineBench(baseline)}`);
   const resultsPath = join(out, 'results.json');
   writeFileSync(resultsPath, JSON.stringify({
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api,
+    args, datasets: manifests, summary, samples, intel, api, baseline,
   }, null, 2));
   console.log(`\nresults: ${resultsPath}`);
   return summary.problems.length > 0 ? 1 : 0;

@@ -117,12 +117,24 @@ export const CLOUDTRAIL_MAPPINGS: readonly Mapping[] = [
     },
   },
   {
-    // Instance-role credentials used from outside EC2 — a later issue (5) builds this type.
+    // Instance-role credentials used from outside EC2.
     rule: 'AWS.CloudTrail.IMDSCredentialExfiltration', type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
     why: 'EC2 instance-role session credentials used from a public address that is not the instance',
     differs: 'Panther uses an allow-list of AWS service sources; GuardDuty compares with the instance\'s own addresses',
     overrides: {
       'IMDS Credentials Used From Amazon.com ASN Source IP': { expected: null, why: 'an Amazon-owned source address would be InstanceCredentialExfiltration.InsideAWS, not OutsideAWS' },
+    },
+  },
+  {
+    // Two successful sign-ins of one user too far apart for the time between them. Panther keeps
+    // the previous sign-in in its cache (a test mock, absent from the exported tests), so only
+    // the CloudTrail tests are run and only the negatives can be judged on one event.
+    rule: 'Standard.ImpossibleTravel.Login', type: 'UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B',
+    why: 'successful console sign-ins of one user from places too far apart for the time between them',
+    differs: 'Panther computes travel speed from geolocation; GuardDuty (and Vigil) look for different geographies within a short window',
+    scope: { describe: 'CloudTrail ConsoleLogin events', test: named('ConsoleLogin') },
+    overrides: {
+      'CloudTrail ConsoleLogin with history': { expected: null, why: 'the earlier sign-in is a Panther cache mock that the exported test does not carry; one event cannot show two geographies' },
     },
   },
 ];
@@ -141,7 +153,10 @@ export const CLOUDTRAIL_NOT_MAPPED: Record<string, string> = {
   'AWS.S3.BucketPolicyModified': 'any bucket ACL/policy change, public or not; BucketAnonymous/PublicAccessGranted need the change to expose the bucket',
   'AWS.Console.LoginWithoutMFA': 'no GuardDuty type for a sign-in without MFA',
   'AWS.STS.GetCallerIdentity.TruffleHog': 'keys on the TruffleHog user agent; the PenTest types are about Kali/Parrot/Pentoo hosts',
-  'Standard.ImpossibleTravel.Login': 'needs a sign-in history; nearest type ConsoleLoginSuccess.B (issue 5) is learned behaviour, not one event',
+  'AWS.CloudTrail.VPCE.ExternalPrincipal': 'a principal of another account through our VPC endpoint; InstanceCredentialExfiltration.InsideAWS is about our instance credentials used through another account\'s endpoint (the reverse)',
+  'AWS.CloudTrail.VPCE.S3ExternalIP': 'an IAM user\'s (not an instance\'s) call through a VPC endpoint from a public address; no GuardDuty type',
+  'AWS.SecretsManager.RetrieveSecrets': 'one GetSecretValue call; CredentialAccess:IAMUser/AnomalousBehavior needs the principal\'s baseline (scored on the Stratus background instead)',
+  'AWS.S3.DeleteObjects': 'one DeleteObjects data event; Impact:S3/AnomalousBehavior.Delete needs the principal\'s S3 baseline',
 };
 
 /**

@@ -18,6 +18,7 @@ interface Results {
   summary: { findings: { kind: string; type: string; created: number; injected?: number }[] };
   datasets: Record<string, { expected: Record<string, number> }>;
   api?: { findings: number; rows: { name: string; result: { requests: number; errors: number } }[] };
+  baseline?: { events: number; principalProfiles: number; snapshotBytes: number; runs: Record<string, { events: number }> };
 }
 
 test('bench --smoke completes, measures every log type and detects the injected attacks', () => {
@@ -49,6 +50,11 @@ test('bench --smoke completes, measures every log type and detects the injected 
       assert.ok(r.result.requests > 0, `${r.name}: no requests`);
       assert.equal(r.result.errors, 0, `${r.name}: errors`);
     }
+    // the baseline workload ran its three modes over every event and kept a profile per principal
+    assert.equal(results.baseline?.events, 50_000);
+    for (const mode of ['gen', 'off', 'on']) assert.equal(results.baseline.runs[mode].events, 50_000, mode);
+    assert.equal(results.baseline.principalProfiles, 2_000);
+    assert.ok(results.baseline.snapshotBytes > 0);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

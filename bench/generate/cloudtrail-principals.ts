@@ -58,6 +58,12 @@ function agentsFor(rng: Prng, n: number): string[] {
   return Array.from({ length: n }, () => rng.pick(AGENTS).replace('{cmd}', rng.pick(['s3.ls', 'ec2.describe-instances', 'sts.get-caller-identity', 'iam.list-roles', 'logs.tail'])));
 }
 
+/** The EC2 address standing for one of an account's egress addresses (same draws, no extra randomness). */
+function natAddress(ip: string): string {
+  const [, b, c, d] = ip.split('.').map(Number);
+  return `3.${208 + (b % 32)}.${c}.${d}`;
+}
+
 function ipsFor(rng: Prng, pool: string[], n: number): string[] {
   return Array.from({ length: n }, () => rng.pick(pool));
 }
@@ -79,8 +85,10 @@ export function buildPrincipals(rng: Prng, accounts: string[]): Map<string, Acco
       const roleId = `AROA${rng.alnum(17)}`;
       const session = rng.chance(0.5) ? `i-0${rng.hex(16)}` : `${rng.pick(USER_NAMES)}@example.com`;
       const arn = `arn:aws:sts::${account}:assumed-role/${role}/${session}`;
+      // an instance's credentials leave through its own NAT gateway / Elastic IP, an AWS address (EC2 3.208.0.0/12)
+      const ips = ipsFor(rng, egress, 2);
       roles.push({
-        type: 'AssumedRole', account, arn, ips: ipsFor(rng, egress, 2), agents: agentsFor(rng, 2),
+        type: 'AssumedRole', account, arn, ips: session.startsWith('i-') ? [natAddress(ips[0])] : ips, agents: agentsFor(rng, 2),
         identity: {
           type: 'AssumedRole', principalId: `${roleId}:${session}`, arn, accountId: account, accessKeyId: `ASIA${rng.alnum(16)}`,
           sessionContext: {

@@ -123,3 +123,16 @@ test('a function is known as Lambda from its CreateFunction call too (role and f
   const stolen = call(roleSession('export-exec', 'nightly-export', 'ASIAEXPORTKEY0000001'), 'GetObject', START + 600_000, { sourceIPAddress: '91.92.251.103', userAgent: UA_CLI, eventSource: 's3.amazonaws.com' });
   assert.deepEqual(run([create, stolen]).map((c) => c.type), [LAMBDA]);
 });
+
+test('silent for instances of one account behind one NAT gateway, whatever their roles are called (instance credentials are never a person\'s)', () => {
+  const nat = '3.220.17.4'; // an EC2 address
+  const web = roleSession('web', 'i-0aaaaaaaaaaaaaaa1', 'ASIAWEBKEY0000000001', '111122223333', { ec2RoleDelivery: '2.0' });
+  // a role whose name looks like an Identity Center permission set, used by an instance
+  const odd = roleSession('AWSReservedSSO_Ops_0123456789abcdef', 'i-0bbbbbbbbbbbbbbb2', 'ASIAODDKEY0000000001', '111122223333', { ec2RoleDelivery: '2.0' });
+  const found = run([
+    call(odd, 'DescribeInstances', START, { sourceIPAddress: nat, userAgent: UA_BOTO }),
+    call(web, 'GetObject', START + 60_000, { sourceIPAddress: nat, userAgent: UA_BOTO, eventSource: 's3.amazonaws.com' }),
+    call(web, 'PutObject', START + 120_000, { sourceIPAddress: nat, userAgent: UA_BOTO, eventSource: 's3.amazonaws.com' }),
+  ]);
+  assert.deepEqual(found, []);
+});

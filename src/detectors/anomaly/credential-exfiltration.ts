@@ -50,7 +50,8 @@ function sessionName(e: CloudTrailEvent): string {
 /** People's credentials: their addresses are where people work, not where workloads run. */
 function isPerson(e: CloudTrailEvent): boolean {
   const t = e.identity.type;
-  if (e.enrich.viaAwsService || e.enrich.uaFamily === 'aws-internal' || fromLambdaRuntime(e.userAgent)) return false;
+  // an instance's own credentials are never a person's, whatever the role is called or the call is
+  if (e.enrich.viaAwsService || e.enrich.uaFamily === 'aws-internal' || fromLambdaRuntime(e.userAgent) || isInstanceCredential(e)) return false;
   return t === 'IAMUser' || t === 'Root' || t === 'FederatedUser' || e.eventName === 'ConsoleLogin'
     || (t === 'AssumedRole' && (e.identity.sessionContext?.sessionIssuer?.userName ?? '').startsWith('AWSReservedSSO_'));
 }

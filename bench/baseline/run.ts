@@ -1,0 +1,81 @@
+/**
+ * The baseline workload of `npm run bench` (`--only baseline`): N CloudTrail events of P
+ * principals over two weeks (bench/baseline/measure.ts), each mode in its own process —
+ *   gen  the records built and normalised only (the generator's cost, subtracted below),
+ *   off  every detector and enricher except the behaviour ones,
+ *   on   all of them (profiles per principal, account and organisation).
+ * Reports events/s with baselines on and off (after subtracting `gen`) and their ratio, the
+ * heap the baselines hold per principal (after a forced GC), the persisted snapshot size and
+ * the findings raised on this random (benign-by-construction) activity.
+ */
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RESULT_MARK } from '../protocol.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+export interface BaselineRun {
+  mode: 'gen' | 'off' | 'on'; events: number; principals: number; wallMs: number; heapHeldMb: number; maxRssMb: number;
+  snapshotBytes: number; findings: number; byType: Record<string, number>; namespaces: { namespace: string; entries: number; evicted: number }[];
+}
+
+export interface BaselineBench {
+  events: number; principals: number; seed: number;
+  runs: Record<'gen' | 'off' | 'on', BaselineRun>;
+  /** Events/s of the pipeline without the generator's cost. */
+  offEventsPerSec: number; onEventsPerSec: number; ratio: number;
+  bytesPerPrincipal: number; snapshotBytes: number; snapshotBytesPerPrincipal: number;
+  principalProfiles: number;
+}
+
+function one(mode: BaselineRun['mode'], events: number, principals: number, seed: number, nodeArgs: string[]): Promise<BaselineRun> {
+  const argv = ['--expose-gc', '--import', 'tsx', ...nodeArgs, join(HERE, 'measure.ts'), mode, String(events), String(principals), String(seed)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { cwd: join(HERE, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
+      if (code !== 0 || !line) reject(new Error(`baseline ${mode} failed (exit ${code}): ${err.slice(-1500)}`));
+      else resolve(JSON.parse(line.slice(RESULT_MARK.length)) as BaselineRun);
+    });
+  });
+}
+
+export async function runBaselineBench(events: number, principals: number, seed: number, nodeArgs: string[] = [], progress = (s: string) => process.stderr.write(s)): Promise<BaselineBench> {
+  const runs = {} as BaselineBench['runs'];
+  for (const mode of ['gen', 'off', 'on'] as const) {
+    progress(`baseline ${mode}: ${events.toLocaleString('en-US')} events, ${principals.toLocaleString('en-US')} principals … `);
+    runs[mode] = await one(mode, events, principals, seed, nodeArgs);
+    progress(`${(runs[mode].wallMs / 1000).toFixed(1)} s\n`);
+  }
+  const net = (r: BaselineRun) => Math.max(1, r.wallMs - runs.gen.wallMs);
+  const offEventsPerSec = events / (net(runs.off) / 1000), onEventsPerSec = events / (net(runs.on) / 1000);
+  const principalProfiles = runs.on.namespaces.find((n) => n.namespace === 'iam-anomaly/principals')?.entries ?? 0;
+  return {
+    events, principals, seed, runs, offEventsPerSec, onEventsPerSec, ratio: onEventsPerSec / offEventsPerSec,
+    bytesPerPrincipal: ((runs.on.heapHeldMb - runs.off.heapHeldMb) * 1e6) / principals,
+    snapshotBytes: runs.on.snapshotBytes, snapshotBytesPerPrincipal: runs.on.snapshotBytes / principals, principalProfiles,
+  };
+}
+
+const k = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(0)}k`);
+
+export function printBaselineBench(r: BaselineBench): string {
+  const rows = [
+    ['events / principals', `${r.events.toLocaleString('en-US')} CloudTrail events (management and S3 data) of ${r.principals.toLocaleString('en-US')} principals over 14 days`],
+    ['events/s, baselines off', `${k(r.offEventsPerSec)} (every other detector and enricher; generator cost subtracted; ${k(r.events / (r.runs.off.wallMs / 1000))} with it)`],
+    ['events/s, baselines on', `${k(r.onEventsPerSec)} (on ÷ off = ${r.ratio.toFixed(2)}×; ${k(r.events / (r.runs.on.wallMs / 1000))} with the generator)`],
+    ['wall time gen / off / on', `${(r.runs.gen.wallMs / 1000).toFixed(1)} s / ${(r.runs.off.wallMs / 1000).toFixed(1)} s / ${(r.runs.on.wallMs / 1000).toFixed(1)} s`],
+    ['heap held by baselines', `${(r.runs.on.heapHeldMb - r.runs.off.heapHeldMb).toFixed(0)} MB = ${r.bytesPerPrincipal.toFixed(0)} B per principal (after GC)`],
+    ['peak RSS off / on', `${r.runs.off.maxRssMb.toFixed(0)} MB / ${r.runs.on.maxRssMb.toFixed(0)} MB`],
+    ['persisted snapshot', `${(r.snapshotBytes / 1e6).toFixed(1)} MB = ${r.snapshotBytesPerPrincipal.toFixed(0)} B per principal (JSON, all detector state)`],
+    ['principal profiles kept', `${r.principalProfiles.toLocaleString('en-US')}`],
+    ['findings on this random activity', `${r.runs.on.findings} with baselines (${Object.entries(r.runs.on.byType).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}), ${r.runs.off.findings} without`],
+  ];
+  const w = Math.max(...rows.map(([a]) => a.length));
+  return ['Behaviour baselines (one process per mode)', ...rows.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`)].join('\n');
+}
