@@ -17,13 +17,14 @@ import { HAVE_CLI, KEYS, MEMBER1_ACCOUNT, scanSamples, sdkError, startHarness, t
 let h: Harness;
 let D: string;
 let total: number;
+let scanned: number;
 
 before(async () => {
   h = await startHarness();
   D = h.adminDetectorId;
-  await scanSamples(h);
+  scanned = (await scanSamples(h)).created;
   await h.sdk(KEYS.admin).send(new CreateSampleFindingsCommand({ DetectorId: D, FindingTypes: ['Recon:EC2/Portscan', 'Policy:IAMUser/RootCredentialUsage'] }));
-  total = 15;
+  total = scanned + 2;
 });
 after(async () => { await h?.stop(); });
 
@@ -222,5 +223,5 @@ test('bad input: wrong types for known members', async () => {
   // the member and the findings it sees are untouched by all of that
   const m1 = h.sdk(KEYS.member1);
   const [m1Detector] = (await m1.send(new ListDetectorsCommand({}))).DetectorIds!;
-  assert.equal((await m1.send(new ListFindingsCommand({ DetectorId: m1Detector, FindingCriteria: { Criterion: { accountId: { Eq: [MEMBER1_ACCOUNT] } } } }))).FindingIds!.length, 13);
+  assert.equal((await m1.send(new ListFindingsCommand({ DetectorId: m1Detector, FindingCriteria: { Criterion: { accountId: { Eq: [MEMBER1_ACCOUNT] } } } }))).FindingIds!.length, scanned);
 });

