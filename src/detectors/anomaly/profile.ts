@@ -80,7 +80,9 @@ export function observe(p: Profile, feature: string, value: string | number, day
   if (!f) { p.x[feature] = f = {}; p.n[feature] = 0; }
   const v = f[value];
   if (v !== undefined) {
-    if (v % DAY_BITS === day) return false;
+    // days only move forward: an event older than the value's last day (files of another region
+    // or account read later) may or may not be a new day for it, so it never counts twice
+    if (day <= v % DAY_BITS) return false;
     f[value] = (Math.floor(v / DAY_BITS) + 1) * DAY_BITS + day;
     return true;
   }
@@ -107,7 +109,7 @@ export function observe(p: Profile, feature: string, value: string | number, day
 export function touch(p: Profile, time: number, day: number): boolean {
   if (time > p.l) p.l = time;
   if (time < p.f) p.f = time;
-  if (p.ld === day) return false;
+  if (day <= p.ld) return false;
   p.ld = day;
   p.d++;
   return true;
