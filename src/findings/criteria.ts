@@ -22,13 +22,17 @@ export interface FindingCriteria { criterion: Record<string, Condition> }
 
 const TIME_FIELDS = new Set(['createdAt', 'updatedAt', 'service.eventFirstSeen', 'service.eventLastSeen']);
 
-/** Collects the leaf values at a dotted path, flattening arrays along the way. */
+/**
+ * Collects the leaf values at a dotted path, flattening arrays along the way. Only the finding's
+ * own data counts: `type.length`, `resource.constructor.name` and the like find nothing (they
+ * would otherwise read string lengths and Object.prototype, and match every finding).
+ */
 export function valuesAt(obj: unknown, path: string): unknown[] {
   let cur: unknown[] = [obj];
   for (const part of path.split('.')) {
     const next: unknown[] = [];
     for (const v of cur) {
-      if (v === null || v === undefined) continue;
+      if (v === null || typeof v !== 'object' || !Object.hasOwn(v, part)) continue;
       const child = (v as Record<string, unknown>)[part];
       if (Array.isArray(child)) next.push(...child);
       else if (child !== undefined) next.push(child);

@@ -159,6 +159,28 @@ test('bad input: SQL-injection-looking criteria keys are rejected; values match 
     const neq = await list(JSON.stringify({ findingCriteria: { criterion: { [field]: { neq: hostile } } }, maxResults: 50 }));
     assert.equal((neq.json!.findingIds as string[]).length, total, `${field} neq hostile values excludes nothing`);
   }
+  // names of JavaScript built-ins are attributes no finding has: no 500, no match-everything
+  for (const [key, cond, want] of [['constructor', { eq: ['function Object() { [native code] }'] }, 0], ['toString', { eq: ['function toString() { [native code] }'] }, 0],
+    ['resource.constructor.name', { eq: ['Object'] }, 0], ['type.length', { gt: 0 }, 0], ['hasOwnProperty', { matches: ['*'] }, 0],
+    ['valueOf', { neq: ['x'] }, total]] as const) {
+    const r = await list(JSON.stringify({ findingCriteria: { criterion: { [key]: cond } } }));
+    assert.equal(r.status, 200, `${key}: ${r.text}`);
+    assert.equal((r.json!.findingIds as string[]).length, want, key);
+    const st = await h.raw(KEYS.admin, { path: `/detector/${D}/findings/statistics`, body: JSON.stringify({ groupBy: 'SEVERITY', findingCriteria: { criterion: { [key]: cond } } }) });
+    assert.equal(st.status, 200, st.text);
+    assert.equal((st.json!.findingStatistics as { groupedBySeverity: { totalFindings: number }[] }).groupedBySeverity.reduce((n, x) => n + x.totalFindings, 0), want, `statistics, ${key}`);
+  }
+  const sortedByNothing = await list(JSON.stringify({ sortCriteria: { attributeName: 'constructor' } }));
+  assert.equal(sortedByNothing.status, 200, sortedByNothing.text);
+  assert.equal((sortedByNothing.json!.findingIds as string[]).length, total);
+  // hostile values through statistics too (their counts may come from another path than pages)
+  for (const [cond, want] of [[{ severity: { eq: ['1 OR 1=1'] } }, 0], [{ severity: { neq: ['1 OR 1=1'] } }, total], [{ 'service.archived': { eq: ['yes'] } }, 0],
+    [{ 'service.archived': { neq: ["true' OR '1'='1"] } }, total], [{ type: { eq: ["' OR 1=1 --"] } }, 0]] as const) {
+    const st = await h.raw(KEYS.admin, { path: `/detector/${D}/findings/statistics`, body: JSON.stringify({ groupBy: 'SEVERITY', findingCriteria: { criterion: cond } }) });
+    assert.equal(st.status, 200, st.text);
+    const rows = (st.json!.findingStatistics as { groupedBySeverity: { totalFindings: number }[] }).groupedBySeverity;
+    assert.equal(rows.reduce((n, r) => n + r.totalFindings, 0), want, JSON.stringify(cond));
+  }
   assertBadRequest(await list(JSON.stringify({ sortCriteria: { attributeName: 'severity; DROP TABLE findings' } })), /sortCriteria/);
   assertBadRequest(await list(JSON.stringify({ findingCriteria: { criterion: { severity: { like: ['%'] } } } })), /not a valid condition operator/);
   // the store is intact

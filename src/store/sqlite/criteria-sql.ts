@@ -23,8 +23,16 @@ const COLUMNS: Record<string, Col> = {
 };
 
 /** Sortable attributes with a column; others sort by json_extract of the dotted path. */
+/**
+ * The column of an attribute. Own keys only: a plain lookup would find `constructor`,
+ * `toString`… on Object.prototype and splice `undefined` into the SQL (a 500 for any caller).
+ */
+function columnOf(attribute: string): Col | undefined {
+  return Object.hasOwn(COLUMNS, attribute) ? COLUMNS[attribute] : undefined;
+}
+
 export function sortExpression(attribute: string): { sql: string; args: unknown[] } {
-  const c = COLUMNS[attribute];
+  const c = columnOf(attribute);
   if (c) return { sql: c.col, args: [] };
   if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(attribute)) return { sql: 'updated_at', args: [] };
   return { sql: 'json_extract(json, ?)', args: [`$.${attribute}`] };
@@ -47,7 +55,7 @@ export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteri
   const residual: Record<string, Condition> = {};
   const columns = new Set<string>();
   for (const [field, cond] of Object.entries(criteria?.criterion ?? {})) {
-    const c = COLUMNS[field];
+    const c = columnOf(field);
     if (!c || cond.matches || cond.notMatches) { residual[field] = cond; continue; }
     columns.add(c.col);
     const eq = cond.eq ?? cond.equals, neq = cond.neq ?? cond.notEquals;
