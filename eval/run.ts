@@ -10,6 +10,7 @@
  *   eval/panther.ts       Panther rule tests: CloudTrail, Route 53 (mapping in eval/panther-map.ts), VPC flow (none map)
  *   eval/stratosphere.ts  Stratosphere captures as labelled VPC flow logs
  *   eval/intel.ts         public threat lists injected into those logs (seeded), recall and false findings
+ *   eval/network.ts       DGA families, DNSExfiltrator captures, instance baselines on Stratosphere flows with injected behaviour
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,6 +20,7 @@ import { runStratusOnBackground } from './stratus-baseline.js';
 import { pantherVpcFlowNote, runPantherCloudTrail, runPantherDns } from './panther.js';
 import { runStratosphere } from './stratosphere.js';
 import { runIntel } from './intel.js';
+import { runNetwork } from './network.js';
 import { renderCorpus, renderTotals, totals } from './report.js';
 import { DATA, type CorpusResult } from './common.js';
 
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     runPantherDns(),
     pantherVpcFlowNote(),
     await runIntel(),
+    await runNetwork(),
   ];
   const all = totals(corpora);
   const results = { generatedAt: new Date().toISOString(), data: DATA, durationMs: Date.now() - started, corpora, totals: all };
