@@ -10,7 +10,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AcceptAdministratorInvitationCommand, CreateDetectorCommand, CreateMembersCommand, CreateSampleFindingsCommand, DeleteMembersCommand,
+  AcceptAdministratorInvitationCommand, CreateDetectorCommand, CreateMembersCommand, CreateSampleFindingsCommand, DeleteInvitationsCommand, DeleteMembersCommand,
+  DisableOrganizationAdminAccountCommand, DisassociateFromMasterAccountCommand, GetMasterAccountCommand,
   DescribeOrganizationConfigurationCommand, DisassociateFromAdministratorAccountCommand, DisassociateMembersCommand, EnableOrganizationAdminAccountCommand,
   GetAdministratorAccountCommand, GetFindingsCommand, GetFindingsStatisticsCommand, GetInvitationsCountCommand, GetMemberDetectorsCommand, GetMembersCommand,
   GetOrganizationStatisticsCommand, InviteMembersCommand, ListDetectorsCommand, ListFindingsCommand, ListInvitationsCommand, ListMembersCommand,
@@ -164,6 +165,25 @@ test('disassociate and delete members: the administrator stops seeing them', asy
   assert.deepEqual(del.UnprocessedAccounts!.map((u) => u.AccountId), ['777777777777']);
   assert.deepEqual((await admin.send(new ListMembersCommand({ DetectorId: D, OnlyAssociated: 'false' }))).Members, []);
   assert.deepEqual((await m1.send(new GetAdministratorAccountCommand({ DetectorId: D1 }))).Administrator, undefined);
+});
+
+test('deprecated and remaining member-side operations: GetMasterAccount, DeleteInvitations, DisassociateFromMasterAccount, DisableOrganizationAdminAccount', async () => {
+  const none = await sdkError(m1.send(new DisassociateFromMasterAccountCommand({ DetectorId: D1 })));
+  assert.deepEqual([none.name, none.status], ['BadRequestException', 400], 'no administrator to leave');
+  await admin.send(new CreateMembersCommand({ DetectorId: D, AccountDetails: [{ AccountId: MEMBER1_ACCOUNT, Email: 'one@example.com' }] }));
+  await admin.send(new InviteMembersCommand({ DetectorId: D, AccountIds: [MEMBER1_ACCOUNT] }));
+  const master = (await m1.send(new GetMasterAccountCommand({ DetectorId: D1 }))).Master!;
+  assert.deepEqual([master.AccountId, master.RelationshipStatus], [ADMIN_ACCOUNT, 'Invited']);
+  assert.deepEqual((await m1.send(new DeleteInvitationsCommand({ AccountIds: [ADMIN_ACCOUNT] }))).UnprocessedAccounts, []);
+  assert.equal((await m1.send(new GetInvitationsCountCommand({}))).InvitationsCount, 0);
+  assert.deepEqual((await m1.send(new DeleteInvitationsCommand({ AccountIds: [ADMIN_ACCOUNT] }))).UnprocessedAccounts!.map((u) => u.AccountId), [ADMIN_ACCOUNT]);
+  assert.equal((await status([MEMBER1_ACCOUNT]))[MEMBER1_ACCOUNT], 'Removed');
+  await admin.send(new DeleteMembersCommand({ DetectorId: D, AccountIds: [MEMBER1_ACCOUNT] }));
+
+  const other = await sdkError(admin.send(new DisableOrganizationAdminAccountCommand({ AdminAccountId: MEMBER1_ACCOUNT })));
+  assert.deepEqual([other.name, other.status], ['ResourceNotFoundException', 404]);
+  const self = await sdkError(admin.send(new DisableOrganizationAdminAccountCommand({ AdminAccountId: ADMIN_ACCOUNT })));
+  assert.deepEqual([self.name, self.status], ['BadRequestException', 400], 'the administrator is set in the configuration');
 });
 
 test('AWS CLI: create-members, invite-members, accept-invitation (the "master" name), get-master-account, list-members; the member resigns', { skip: !HAVE_CLI }, async () => {
