@@ -25,11 +25,15 @@ export async function runApiBench(out: string, n: number, seconds: number): Prom
   const config = join(out, 'api-bench.yaml');
   writeFileSync(config, `adminAccountId: "000000000000"\naccounts:\n  - accountId: "000000000000"\n    keys:\n      - { accessKeyId: ${KEY.accessKeyId}, secretAccessKey: ${KEY.secretAccessKey}, role: administrator }\n`);
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const server = spawn(process.execPath, [join(ROOT, 'bin/vigil.js'), 'serve', '--config', config, '--db', db, '--port', String(port), '--log-level', 'silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--config', config, '--db', db, '--port', String(port), '--log-level', 'silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   const url = `http://127.0.0.1:${port}`;
   try {
-    for (let i = 0; i < 100; i++) {
+    // the first start on an older database runs migrations over every finding: allow minutes
+    let stderr = '';
+    server.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    for (let i = 0; ; i++) {
       try { if ((await fetch(`${url}/vigil/ready`)).ok) break; } catch { /* not up yet */ }
+      if (server.exitCode !== null || i > 3000) throw new Error(`vigil serve did not start (exit ${server.exitCode}): ${stderr.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const list = JSON.parse(await (await fetch(url + '/detector', { headers: (await sign(url, KEY, 'GET', '/detector')).headers })).text()) as { detectorIds: string[] };

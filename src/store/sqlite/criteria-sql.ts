@@ -46,7 +46,7 @@ export interface SqlCriteria {
   columns: Set<string>;
 }
 
-/** Columns of the finding_counts summary (migration 5); statistics whose criteria use only these read it. */
+/** Columns of the finding_counts / finding_totals summaries (migrations 5, 6); statistics whose criteria use only these read them. */
 export const SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_id', 'type', 'severity', 'archived']);
 
 export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteria {

@@ -213,9 +213,9 @@ export class SqliteStore implements Store {
     const order = q.order === 'ASC' ? 'ASC' : 'DESC';
     if (!residual && q.groupBy !== 'RESOURCE' && [...columns].every((c) => SUMMARY_COLUMNS.has(c))) {
       // the per-group counts kept by triggers answer this without visiting findings
-      const key = q.groupBy === 'DATE' ? 'day' : keyOf[q.groupBy];
+      const [key, table] = q.groupBy === 'DATE' ? ['day', 'finding_counts'] : [keyOf[q.groupBy], 'finding_totals'];
       const rows = this.db.prepare(`SELECT ${key} AS k, SUM(n) AS n, MAX(last) AS last, MAX(severity) AS sev
-          FROM finding_counts ${sql} GROUP BY k ORDER BY n ${order}, k LIMIT ?`).all(...args, q.limit) as Row[];
+          FROM ${table} ${sql} GROUP BY k ORDER BY n ${order}, k LIMIT ?`).all(...args, q.limit) as Row[];
       return rows.map((r) => ({ key: String(r.k), total: r.n as number, lastGeneratedAt: r.last as string, severity: r.sev as number }));
     }
     if (!residual) {

@@ -139,4 +139,34 @@ export const MIGRATIONS: readonly string[] = [
       ON CONFLICT DO UPDATE SET n = n + 1, last = max(last, excluded.last);
   END;
   `,
+  // 6: the same counts without the day (a few thousand rows where the daily ones are tens of
+  // thousands), for every grouping but DATE
+  `
+  CREATE TABLE finding_totals (
+    region TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    severity REAL NOT NULL,
+    archived INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    last TEXT NOT NULL,
+    PRIMARY KEY (region, account_id, type, severity, archived)
+  ) WITHOUT ROWID;
+  INSERT INTO finding_totals
+    SELECT region, account_id, type, severity, archived, SUM(n), MAX(last) FROM finding_counts GROUP BY 1, 2, 3, 4, 5;
+  CREATE TRIGGER finding_totals_insert AFTER INSERT ON finding_counts BEGIN
+    INSERT INTO finding_totals VALUES (NEW.region, NEW.account_id, NEW.type, NEW.severity, NEW.archived, NEW.n, NEW.last)
+      ON CONFLICT DO UPDATE SET n = n + excluded.n, last = max(last, excluded.last);
+  END;
+  CREATE TRIGGER finding_totals_update AFTER UPDATE OF n, last ON finding_counts BEGIN
+    UPDATE finding_totals SET n = n + NEW.n - OLD.n, last = max(last, NEW.last) WHERE region = NEW.region AND account_id = NEW.account_id
+      AND type = NEW.type AND severity = NEW.severity AND archived = NEW.archived;
+  END;
+  CREATE TRIGGER finding_totals_delete AFTER DELETE ON finding_counts BEGIN
+    UPDATE finding_totals SET n = n - OLD.n WHERE region = OLD.region AND account_id = OLD.account_id
+      AND type = OLD.type AND severity = OLD.severity AND archived = OLD.archived;
+    DELETE FROM finding_totals WHERE n <= 0 AND region = OLD.region AND account_id = OLD.account_id
+      AND type = OLD.type AND severity = OLD.severity AND archived = OLD.archived;
+  END;
+  `,
 ];
