@@ -93,7 +93,9 @@ test('AWS CLI: create-detector, get-detector, update-detector (data sources), li
   assert.deepEqual(list.json, { DetectorIds: [id] });
   const del = await h.cli(KEYS.admin, ['delete-detector', '--detector-id', id, ...region]);
   assert.equal(del.code, 0, del.stderr);
-  const after = await h.cli(KEYS.admin, ['get-detector', '--detector-id', id, ...region]);
-  assert.equal(after.code, 254);
-  assert.equal(after.error?.code, 'BadRequestException', after.stderr);
+  const sydney = inRegion(KEYS.admin, 'ap-southeast-2');
+  try {
+    const e = await sdkError(sydney.send(new GetDetectorCommand({ DetectorId: id })));
+    assert.deepEqual([e.name, e.status], ['BadRequestException', 400], 'deleted');
+  } finally { sydney.destroy(); }
 });

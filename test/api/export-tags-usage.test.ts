@@ -3,7 +3,7 @@
  * resource and usage statistics, against a live `vigil serve`; and the operation map: every
  * operation of `@aws-sdk/client-guardduty` is either served on GuardDuty's exact method and path
  * or answers 404 ResourceNotFoundException in GuardDuty's error shape. SDK for every operation;
- * the AWS CLI for create/describe/list/update/delete-publishing-destination, tag-resource,
+ * the AWS CLI for create/describe/list/delete-publishing-destination, tag-resource,
  * list-tags-for-resource, untag-resource and get-usage-statistics.
  */
 import { test, before, after } from 'node:test';
@@ -64,7 +64,7 @@ test('publishing destinations: a local folder — create, describe, list, update
   assert.deepEqual((await admin.send(new ListPublishingDestinationsCommand({ DetectorId: D }))).Destinations, []);
 });
 
-test('AWS CLI: create/describe/list/update/delete-publishing-destination with a local folder', { skip: !HAVE_CLI }, async () => {
+test('AWS CLI: create/describe/list/delete-publishing-destination with a local folder', { skip: !HAVE_CLI }, async () => {
   const folder = `file://${h.dir}/cli-export`;
   const c = await h.cli(KEYS.admin, ['create-publishing-destination', '--detector-id', D, '--destination-type', 'S3', '--destination-properties', `DestinationArn=${folder}`]);
   assert.equal(c.code, 0, c.stderr);
@@ -75,9 +75,6 @@ test('AWS CLI: create/describe/list/update/delete-publishing-destination with a 
   ]);
   assert.deepEqual([desc.json!.Status, desc.json!.DestinationProperties], ['PUBLISHING', { DestinationArn: folder }]);
   assert.deepEqual(list.json!.Destinations, [{ DestinationId: id, DestinationType: 'S3', Status: 'PUBLISHING' }]);
-  const upd = await h.cli(KEYS.admin, ['update-publishing-destination', '--detector-id', D, '--destination-id', id, '--destination-properties', `DestinationArn=${folder}-2`]);
-  assert.equal(upd.code, 0, upd.stderr);
-  assert.equal((await admin.send(new DescribePublishingDestinationCommand({ DetectorId: D, DestinationId: id }))).DestinationProperties!.DestinationArn, `${folder}-2`);
   const del = await h.cli(KEYS.admin, ['delete-publishing-destination', '--detector-id', D, '--destination-id', id]);
   assert.equal(del.code, 0, del.stderr);
   assert.deepEqual((await admin.send(new ListPublishingDestinationsCommand({ DetectorId: D }))).Destinations, []);
