@@ -45,9 +45,11 @@ export function buildServer(ctx: ApiContext, principals: Principals, o: { logger
     routerOptions: { maxParamLength: 2048 },
   });
 
-  // keep the raw body: SigV4 signs it
+  // keep the raw body, whatever its content type: SigV4 signs the bytes, and the handler parses
+  // them as JSON (fastify's own text/plain parser would hand over a string, which then failed
+  // the body hash: a 403 for a correctly signed request)
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     let e: ApiError;

@@ -139,6 +139,15 @@ test('bad input: malformed JSON, and JSON that is not an object', async () => {
   assertBadRequest(await list(Buffer.from([0xff, 0xfe, 0x00, 0x7b])), /not valid JSON/);
 });
 
+test('the body is read as JSON whatever the content type says', async () => {
+  for (const type of ['text/plain', 'application/x-amz-json-1.1', 'application/octet-stream']) {
+    const r = await h.raw(KEYS.admin, { path: `/detector/${D}/findings`, body: '{"maxResults":3}', headers: { 'content-type': type } });
+    assert.equal(r.status, 200, `${type}: ${r.text}`);
+    assert.equal((r.json!.findingIds as string[]).length, 3);
+    assertBadRequest(await h.raw(KEYS.admin, { path: `/detector/${D}/findings`, body: 'maxResults=3', headers: { 'content-type': type } }), /not valid JSON/);
+  }
+});
+
 test('bad input: unknown fields, at the top and inside nested members', async () => {
   assertBadRequest(await list('{"maxResults":5,"bogus":1}'), /"bogus"/);
   assertBadRequest(await list('{"findingCriteria":{"criterion":{},"extra":1}}'), /"extra"/);
