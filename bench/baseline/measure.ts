@@ -82,6 +82,7 @@ function main(): void {
   global.gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let k = 0; k < events; k++) {
     // skewed: a few principals are busy, most are quiet; every principal appears
     const p = ps[k < nPrincipals ? k : rng.skewed(nPrincipals, 2)];
@@ -96,12 +97,14 @@ function main(): void {
     }, k, opts, sink);
   }
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   global.gc?.();
   const heap1 = process.memoryUsage().heapUsed;
   const stats = state.stats();
   const snapshotBytes = mode === 'on' || mode === 'off' ? Buffer.byteLength(JSON.stringify(state.snapshots())) : 0;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${RESULT_MARK}${JSON.stringify({ mode, events: count, principals: nPrincipals, wallMs, heapHeldMb: (heap1 - heap0) / 1e6, maxRssMb, snapshotBytes, findings, byType, namespaces: stats })}\n`);
+  process.stdout.write(`${RESULT_MARK}${JSON.stringify({ mode, events: count, principals: nPrincipals, wallMs, cpuMs, heapHeldMb: (heap1 - heap0) / 1e6, maxRssMb, snapshotBytes, findings, byType, namespaces: stats })}\n`);
 }
 
 main();
