@@ -34,8 +34,10 @@ export interface IngestOptions {
   services?: EngineServices;
   defaultRegion?: string;
   flowFields?: string[];
-  /** Objects per checkpoint while working through a backlog (default 200). */
+  /** Objects per checkpoint while working through a backlog (default 25). */
   commitEvery?: number;
+  /** …or after this much work (ms, default 2000), whichever comes first. */
+  commitAfterMs?: number;
   detectors?: readonly Detector[];
   enrichers?: readonly Enricher[];
   /** After each checkpoint (notifications hang here). Errors are logged, never undo the commit. */
@@ -145,7 +147,9 @@ export class Ingestor {
     }
     for (const n of s.notices?.splice(0) ?? []) h.notice(n.reason, n.uri);
     if (objects.length === 0) return 0;
-    const every = this.o.commitEvery ?? 200;
+    const every = this.o.commitEvery ?? 25;
+    const afterMs = this.o.commitAfterMs ?? 2000;
+    let batchStart = Date.now();
     let batch: SourceObject[] = [];
     let done: ProcessedObject[] = [];
     for (let i = 0; i < objects.length; i++) {
@@ -154,9 +158,10 @@ export class Ingestor {
       const rec = await this.read(obj, h);
       batch.push(obj);
       if (rec) done.push(rec);
-      if (batch.length >= every) {
+      if (batch.length >= every || Date.now() - batchStart >= afterMs) {
         if (!(await this.checkpoint(s, batch, done))) return 0;
         batch = []; done = [];
+        batchStart = Date.now();
       }
     }
     await this.checkpoint(s, batch, done);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openStore, type Store } from '../../store/index.js';
@@ -30,7 +30,7 @@ async function until(what: string, cond: () => Promise<boolean> | boolean, limit
 }
 
 async function findings(store: Store) {
-  return (await store.queryFindings({})).map((f) => ({ id: f.id, type: f.type, count: f.service.count })).sort((a, b) => a.id.localeCompare(b.id));
+  return (await store.queryFindings({ limit: 100_000 })).map((f) => ({ id: f.id, type: f.type, count: f.service.count })).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 test('watched folder: files already there and files landing later are read once, partial files wait until complete', async () => {
@@ -63,6 +63,8 @@ test('watched folder: files already there and files landing later are read once,
     // a file appended to after it was read is reported, not read twice
     appendFileSync(join(logs, 'junk.txt'), 'more\n');
     await until('the change is noticed', () => ing.view()[0].notices['modified-after-read']?.count === 1);
+    // (after a restart its new content would be a new object: the junk goes before that)
+    rmSync(join(logs, 'junk.txt'));
   } finally {
     await ing.stop();
   }
@@ -78,7 +80,7 @@ test('watched folder: files already there and files landing later are read once,
   assert.equal(saved?.objects.read, 3);
   const again = new Ingestor({ store, sources: [new FolderSource({ type: 'folder', path: logs, settleMs: 100 }, sourceContext(store))] });
   await again.start();
-  await until('the restart looked at the files', () => again.view()[0].objects.alreadyProcessed >= 3);
+  await until('the restart looked at the files', () => again.view()[0].objects.alreadyProcessed >= 1 + 2); // the renamed file before, two files now
   await again.stop();
   assert.equal(again.view()[0].objects.read, 3, 'nothing read twice after a restart');
   assert.deepEqual(await findings(store), got);
