@@ -70,14 +70,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(o: { bodyLimitBytes?: number } = {}): Promise<Harness> {
+export async function startHarness(): Promise<Harness> {
   // the SDK is pinned by the lockfile and supports Node 20; its upgrade notice is noise in test output
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
   const byAccount = new Map<string, Key[]>();
   for (const k of Object.values(KEYS)) byAccount.set(k.accountId, [...(byAccount.get(k.accountId) ?? []), k]);
   const yaml = {
-    region: REGION, adminAccountId: ADMIN_ACCOUNT, logLevel: 'silent', ...(o.bodyLimitBytes ? { bodyLimitBytes: o.bodyLimitBytes } : {}),
+    region: REGION, adminAccountId: ADMIN_ACCOUNT, logLevel: 'silent',
     accounts: [...byAccount].map(([accountId, keys]) => ({ accountId, keys: keys.map(({ accessKeyId, secretAccessKey, role }) => ({ accessKeyId, secretAccessKey, role })) })),
   };
   const configFile = join(dir, 'vigil.yaml');
