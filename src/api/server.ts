@@ -11,6 +11,7 @@ import type { ApiContext } from './context.js';
 import type { Body } from './input.js';
 import { ROUTE_GROUPS } from './routes/index.js';
 import { registerExtensions } from './routes/extensions.js';
+import { registerConsole } from './routes/console.js';
 import { apiMetrics } from './metrics.js';
 
 export interface Call {
@@ -108,5 +109,6 @@ export function buildServer(ctx: ApiContext, principals: Principals, o: { logger
     }
   }
   registerExtensions(app, ctx, authenticate);
+  registerConsole(app);
   return app;
 }

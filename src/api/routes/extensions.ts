@@ -6,11 +6,13 @@
  *   GET /vigil/metrics     Prometheus text format (no auth; bind to a private address or firewall it)
  *   GET /vigil/ingestion   what was read per log type and the threat lists' state (SigV4)
  *   GET /vigil/ingestion/sources  continuous sources' health and notifiers' delivery (SigV4)
+ *   GET /vigil/whoami, /vigil/intel/test  for the web console (console-api.ts; SigV4)
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { ApiContext } from '../context.js';
 import { registry } from '../metrics.js';
+import { registerConsoleApi } from './console-api.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -32,4 +34,5 @@ export function registerExtensions(app: FastifyInstance, ctx: ApiContext, authen
       fetchedAt: l.fetchedAt, counts: l.counts })),
   }));
   app.get('/vigil/ingestion/sources', { preHandler: authenticate }, async () => ctx.continuous?.view() ?? { sources: [], notifiers: [] });
+  registerConsoleApi(app, ctx, authenticate);
 }
