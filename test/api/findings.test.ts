@@ -166,7 +166,11 @@ test('ListFindings pages with nextToken, in sortCriteria order, without gaps or 
 
 test('service.archived selects active or archived findings; Archive/Unarchive move them', async () => {
   const two = all.filter((f) => f.AccountId === MEMBER1_ACCOUNT).slice(0, 2).map((f) => f.Id!).sort();
+  const activeByAccount = async () => Object.fromEntries((await admin.send(new GetFindingsStatisticsCommand({ DetectorId: D, GroupBy: 'ACCOUNT',
+    FindingCriteria: { Criterion: { 'service.archived': { Equals: ['false'] } } } }))).FindingStatistics!.GroupedByAccount!.map((g) => [g.AccountId!, g.TotalFindings!]));
+  const before = await activeByAccount();
   await admin.send(new ArchiveFindingsCommand({ DetectorId: D, FindingIds: two }));
+  assert.deepEqual(await activeByAccount(), { ...before, [MEMBER1_ACCOUNT]: before[MEMBER1_ACCOUNT] - 2 }, 'statistics follow archiving');
   assert.deepEqual(sorted((await listIds(admin, D, { 'service.archived': { Equals: ['true'] } })).items), two);
   const active = (await listIds(admin, D, { 'service.archived': { Eq: ['false'] } })).items;
   assert.equal(active.length, all.length - 2);
@@ -174,6 +178,7 @@ test('service.archived selects active or archived findings; Archive/Unarchive mo
   assert.ok((await getAll(admin, D, two)).every((f) => f.Service!.Archived === true));
   await admin.send(new UnarchiveFindingsCommand({ DetectorId: D, FindingIds: two }));
   assert.deepEqual((await listIds(admin, D, { 'service.archived': { Equals: ['true'] } })).items, []);
+  assert.deepEqual(await activeByAccount(), before);
 });
 
 test('only the administrator archives: members and read-only keys get AccessDeniedException', async () => {
