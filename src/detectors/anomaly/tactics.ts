@@ -5,7 +5,8 @@
  * examples GuardDuty documents per type and add the calls the same tactic uses in practice; the
  * full tables are in docs/cloudtrail-behaviour.md. Role-policy changes count as Persistence (a
  * backdoored role), user and group permission grants as PrivilegeEscalation. Calls a rule type
- * already reports (StopLogging, DeleteTrail, S3 logging and public-access changes) are left out.
+ * already reports (StopLogging, DeleteTrail, S3 server-access-logging and Block Public Access
+ * changes) are left out.
  */
 import { SEVERITY } from '../../core/index.js';
 
