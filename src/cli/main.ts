@@ -8,6 +8,7 @@ import { registerFindings } from './commands/findings.js';
 import { registerTypes } from './commands/types.js';
 import { registerIntel } from './commands/intel.js';
 import { registerServe } from './commands/serve.js';
+import { registerStatus } from './commands/status.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,6 +23,7 @@ registerFindings(program);
 registerTypes(program);
 registerIntel(program);
 registerServe(program);
+registerStatus(program);
 
 try {
   await program.parseAsync(process.argv);

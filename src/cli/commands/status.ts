@@ -1,0 +1,79 @@
+/**
+ * `vigil status`: ingestion health. From a running `vigil serve` (`--url`, signed with SigV4 from
+ * the AWS credentials in the environment or a profile's keys given as env) it shows the live
+ * view (sources and notifiers); otherwise from the database (`--db`): what each continuous
+ * source saved at its last checkpoint, and what was read per log type (scans included).
+ */
+import type { Command } from 'commander';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Hash } from '@smithy/hash-node';
+import { openStore } from '../../store/index.js';
+import { healthView, type SourceHealthData, type SourceHealthView } from '../../app/ingest/health.js';
+import type { NotifierStats } from '../../notify/index.js';
+import { bytes, fail, table } from '../format.js';
+import { dbOption } from './common.js';
+
+interface StatusView {
+  from: string;
+  sources: SourceHealthView[];
+  notifiers?: NotifierStats[];
+  logTypes?: { kind: string; objects: number; records: number; bad: number; lastProcessedAt: string }[];
+}
+
+async function fromApi(url: string): Promise<StatusView> {
+  const accessKeyId = process.env.AWS_ACCESS_KEY_ID ?? process.env.VIGIL_ADMIN_ACCESS_KEY_ID;
+  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY ?? process.env.VIGIL_ADMIN_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) fail('--url needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (a Vigil key)', 2);
+  const u = new URL('/vigil/ingestion/sources', url);
+  const signer = new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region: process.env.AWS_REGION ?? 'us-east-1', service: 'guardduty', sha256: Hash.bind(null, 'sha256'), uriEscapePath: true });
+  const signed = await signer.sign({ method: 'GET', protocol: u.protocol, hostname: u.hostname, port: u.port ? Number(u.port) : undefined, path: u.pathname, headers: { host: u.host }, query: {} });
+  const res = await fetch(u, { headers: signed.headers as Record<string, string> }).catch((e: Error) => fail(`cannot reach ${url}: ${e.message}`));
+  if (!res.ok) fail(`${u.href}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+  const body = await res.json() as { sources: SourceHealthView[]; notifiers: NotifierStats[] };
+  return { from: url, ...body };
+}
+
+async function fromDb(db: string): Promise<StatusView> {
+  const store = await openStore(db).catch((e: Error) => fail(`cannot open ${db}: ${e.message}`));
+  try {
+    const saved = await store.listDocs<SourceHealthData>('ingest-health');
+    return { from: db, sources: saved.map((d) => healthView(d)), logTypes: await store.ingestionSummary() };
+  } finally { await store.close(); }
+}
+
+const ago = (s?: number) => (s === undefined ? '–' : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} d`);
+
+export function printStatus(v: StatusView): string {
+  const out: string[] = [`Ingestion health (${v.from})`, ''];
+  if (v.sources.length === 0) out.push('No continuous sources (start `vigil serve --watch DIR` or configure `sources`).');
+  else {
+    out.push(table(['Source', 'Objects', 'Records', 'Read', 'Bad', 'Lag', 'CloudTrail gaps', 'Last error'], v.sources.map((s) => [
+      s.id, `${s.objects.read}${s.objects.alreadyProcessed ? ` (+${s.objects.alreadyProcessed} seen)` : ''}${s.objects.failed ? ` ${s.objects.failed} failed` : ''}`,
+      s.records, bytes(s.bytesIn), s.badRecords, ago(s.lagSeconds),
+      s.gaps.reduce((n, g) => n + g.missingSlots, 0) || '–', s.lastError ? `${s.lastError.at.slice(0, 19)} ${s.lastError.message.slice(0, 60)}` : '–',
+    ])));
+    for (const s of v.sources) {
+      const bad = Object.entries(s.kinds).flatMap(([k, st]) => Object.entries(st!.bad).map(([r, b]) => `  ${k} ${r}: ${b!.count} (e.g. ${b!.samples[0]?.object ?? ''}${b!.samples[0]?.excerpt ? `: ${b!.samples[0].excerpt.slice(0, 60)}` : ''})`));
+      const notices = Object.entries(s.notices).map(([r, n]) => `  ${r}: ${n.count} (e.g. ${n.samples[0]})`);
+      const gaps = s.gaps.filter((g) => g.missingSlots > 0).map((g) => `  gap ${g.accountId}/${g.region}: ${g.missingSlots} missing 5-minute file(s), latest ${g.recent.at(-1)}`);
+      if (bad.length + notices.length + gaps.length) out.push('', `${s.id}:`, ...bad, ...notices, ...gaps);
+    }
+  }
+  if (v.notifiers?.length) {
+    out.push('', table(['Notifier', 'Sent', 'Retried', 'Dead-lettered', 'Queued', 'Last error'], v.notifiers.map((n) => [n.name, n.sent, n.retried, n.deadLettered, n.queued, n.lastError ? `${n.lastError.at.slice(0, 19)} ${n.lastError.message.slice(0, 60)}` : '–'])));
+  }
+  if (v.logTypes?.length) out.push('', table(['Log type', 'Objects', 'Records', 'Bad', 'Last processed'], v.logTypes.map((l) => [l.kind, l.objects, l.records, l.bad, l.lastProcessedAt])));
+  return out.join('\n') + '\n';
+}
+
+export function registerStatus(program: Command): void {
+  program.command('status')
+    .description('ingestion health: per source objects, records, bytes, bad records by reason, lag, CloudTrail gaps, last error; notifiers')
+    .addOption(dbOption())
+    .option('--url <url>', 'ask a running vigil serve instead of reading the database (SigV4 with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
+    .option('--json', 'print JSON')
+    .action(async (o: { db: string; url?: string; json?: boolean }) => {
+      const v = o.url ? await fromApi(o.url) : await fromDb(o.db);
+      process.stdout.write(o.json ? JSON.stringify(v, null, 2) + '\n' : printStatus(v));
+    });
+}
