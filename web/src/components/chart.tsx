@@ -1,9 +1,17 @@
 /** Findings per day as bars (uPlot, bundled), with the numbers also in a table for screen readers. */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 
 export function DailyChart({ days, label }: { days: { date: number; total: number }[]; label: string }) {
   const el = useRef<HTMLDivElement>(null);
+  // colours come from the theme's CSS variables: draw again when the system theme changes
+  const [scheme, setScheme] = useState(0);
+  useEffect(() => {
+    const m = matchMedia('(prefers-color-scheme: dark)');
+    const on = () => setScheme((n) => n + 1);
+    m.addEventListener('change', on);
+    return () => m.removeEventListener('change', on);
+  }, []);
   useEffect(() => {
     const node = el.current;
     if (!node || !days.length) return;
@@ -26,7 +34,7 @@ export function DailyChart({ days, label }: { days: { date: number; total: numbe
     const onResize = () => plot.setSize({ width: Math.max(300, node.clientWidth), height: 220 });
     window.addEventListener('resize', onResize);
     return () => { window.removeEventListener('resize', onResize); plot.destroy(); };
-  }, [days, label]);
+  }, [days, label, scheme]);
   return (
     <figure className="chart">
       <div ref={el} aria-hidden="true" />

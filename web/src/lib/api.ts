@@ -57,7 +57,7 @@ export class GuardDuty {
   whoami() { return this.call<Whoami>('Whoami', 'GET', '/vigil/whoami'); }
   async detectorId(): Promise<string> {
     const r = await this.call<{ detectorIds: string[] }>('ListDetectors', 'GET', '/detector');
-    if (!r.detectorIds?.length) throw new ApiError('ListDetectors', 0, 'NoDetector', `no detector in ${this.region}`);
+    if (!r.detectorIds?.length) throw new ApiError('ListDetectors', 0, 'NoDetector', `this account has no detector in ${this.region}: pick another region, or create one (aws guardduty create-detector --enable)`);
     return r.detectorIds[0];
   }
 

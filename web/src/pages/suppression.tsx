@@ -111,7 +111,7 @@ function Editor({ draft: initial, onSave, onCancel }: { draft: Draft; onSave: (d
     try {
       const [all, current] = await Promise.all([api.countFindings(detectorId, criteria), api.countFindings(detectorId, { criterion: { ...criteria.criterion, 'service.archived': { eq: ['false'] } } })]);
       const n = (c: { count: number; more: boolean }) => `${fmtNum(c.count)}${c.more ? '+' : ''}`;
-      setPreview({ text: `${n(all)} stored findings match this rule (${n(current)} of them not archived).` });
+      setPreview({ text: `${n(all)} stored finding${all.count === 1 && !all.more ? ' matches' : 's match'} this rule (${n(current)} of them not archived).` });
     } catch (e) { setPreview({ error: e }); }
   };
   const submit = async (e: FormEvent) => {
