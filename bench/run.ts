@@ -18,6 +18,7 @@ import { summarize } from './summarize.js';
 import { printIntelBench, runIntelBench, type IntelBench } from './intel/run.js';
 import { printApiBench, runApiBench, type ApiBench } from './api/run.js';
 import { printBaselineBench, runBaselineBench, type BaselineBench } from './baseline/run.js';
+import { printBehaviorBench, runBehaviorBench, type BehaviorBench } from './behavior/run.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -71,6 +72,9 @@ async function main(): Promise<number> {
   let baseline: BaselineBench | undefined;
   if (args.baselineEvents) baseline = await runBaselineBench(args.baselineEvents, args.baselinePrincipals, args.seed, args.nodeArgs);
 
+  let behavior: BehaviorBench | undefined;
+  if (args.behaviorFlows) behavior = await runBehaviorBench(args.behaviorFlows, args.behaviorInstances, args.seed, args.nodeArgs);
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
@@ -79,10 +83,11 @@ async function main(): Promise<number> {
   if (intel) console.log(`\n${printIntelBench(intel)}`);
   if (api) console.log(`\n${printApiBench(api)}`);
   if (baseline) console.log(`\n${printBaselineBench(baseline)}`);
+  if (behavior) console.log(`\n${printBehaviorBench(behavior)}`);
   const resultsPath = join(out, 'results.json');
   writeFileSync(resultsPath, JSON.stringify({
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api, baseline,
+    args, datasets: manifests, summary, samples, intel, api, baseline, behavior,
   }, null, 2));
   console.log(`\nresults: ${resultsPath}`);
   return summary.problems.length > 0 ? 1 : 0;

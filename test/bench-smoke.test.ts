@@ -19,6 +19,7 @@ interface Results {
   datasets: Record<string, { expected: Record<string, number> }>;
   api?: { findings: number; rows: { name: string; result: { requests: number; errors: number } }[] };
   baseline?: { events: number; principalProfiles: number; snapshotBytes: number; runs: Record<string, { events: number }> };
+  behavior?: { flows: number; profiles: number; runs: Record<string, { flows: number; findings: number }> };
 }
 
 test('bench --smoke completes, measures every log type and detects the injected attacks', () => {
@@ -55,6 +56,10 @@ test('bench --smoke completes, measures every log type and detects the injected 
     for (const mode of ['gen', 'off', 'on']) assert.equal(results.baseline.runs[mode].events, 50_000, mode);
     assert.equal(results.baseline.principalProfiles, 2_000);
     assert.ok(results.baseline.snapshotBytes > 0);
+    // the network-behaviour workload parsed every flow in its three modes, kept a profile per instance, raised nothing on benign traffic
+    for (const mode of ['gen', 'off', 'on']) assert.equal(results.behavior?.runs[mode].flows, 40_000, mode);
+    assert.equal(results.behavior?.profiles, 1_000);
+    assert.equal(results.behavior?.runs.on.findings, 0);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

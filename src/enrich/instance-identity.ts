@@ -167,7 +167,7 @@ function learnFromCloudTrail(e: CloudTrailEvent, learned: { get(k: string): Lear
   }
 }
 
-function fillFlow(e: FlowEvent, learned: { get(k: string): Learned | undefined; set(k: string, v: Learned): void }): void {
+function fillFlow(e: FlowEvent, learned: { readonly size: number; get(k: string): Learned | undefined; set(k: string, v: Learned): void }): void {
   const mine = filled.get(e);
   if (mine) {
     if (mine.i && e.instanceId === mine.i) e.instanceId = '';
@@ -183,9 +183,10 @@ function fillFlow(e: FlowEvent, learned: { get(k: string): Learned | undefined; 
     if (!l || l.i !== e.instanceId) learned.set(eni, { i: e.instanceId, v: e.vpcId, s: e.subnetId });
     return;
   }
-  const inv = inventory ? inventory.get(eni) : instanceInventory().get(eni);
+  const inv = (inventory ?? instanceInventory()).size ? (inventory ?? instanceInventory()).get(eni) : undefined;
   let i = '', v = '', s = '';
   if (inv) { i = inv.instanceId; v = inv.vpcId ?? ''; s = inv.subnetId ?? ''; } else {
+    if (learned.size === 0) return; // nothing learned yet: no lookup per record
     const l = learned.get(eni);
     if (!l || !l.i) return;
     i = l.i; v = l.v; s = l.s;

@@ -31,8 +31,8 @@ const TUNNELS = new Set([4, 41, 47, 50, 51]);
 
 /** Per target: packets, bytes, earliest start, latest end (ms), remote port, reported (0/1). */
 type Target = [number, number, number, number, number, number];
-/** Per instance: window start and targets by class then address. */
-interface Flood { s: number; n: number; t: Record<string, Target>[] }
+/** Per instance: window start, target keys (address + class × 2^32) and their sums (parallel arrays, reused). */
+interface Flood { s: number; k: number[]; t: Target[] }
 
 function classOf(proto: number, port: number): number {
   if (proto === 6) return port === 53 ? DNS : TCP;
@@ -54,14 +54,18 @@ export const denialOfService = defineDetector({
     if (!key) return;
     const floods = ctx.state<Flood>('floods', { ttlMs: DOS.windowMs * 2, maxEntries: 200_000 });
     let f = floods.get(key);
-    if (!f || e.time - f.s > DOS.windowMs) { f = { s: e.time, n: 0, t: [{}, {}, {}, {}, {}] }; floods.set(key, f); }
+    if (!f) { f = { s: e.time, k: [], t: [] }; floods.set(key, f); } else if (e.time - f.s > DOS.windowMs) {
+      f.s = e.time; f.k.length = 0; f.t.length = 0;
+      floods.set(key, f);
+    }
     const ip = en.remoteIp4;
-    const byIp = f.t[cls];
-    let tg = byIp[ip];
-    if (!tg) {
-      if (f.n >= DOS.maxTargets) return;
-      f.n++;
-      byIp[ip] = tg = [0, 0, e.time, e.end, en.remotePort, 0];
+    const slot = ip + cls * 4_294_967_296;
+    const i = f.k.indexOf(slot);
+    let tg: Target;
+    if (i >= 0) tg = f.t[i]; else {
+      if (f.k.length >= DOS.maxTargets) return;
+      tg = [0, 0, e.time, e.end, en.remotePort, 0];
+      f.k.push(slot); f.t.push(tg);
     }
     tg[0] += e.packets; tg[1] += e.bytes;
     if (e.time < tg[2]) tg[2] = e.time;

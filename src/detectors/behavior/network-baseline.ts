@@ -129,8 +129,8 @@ export const networkBaseline = defineDetector({
     const hour = Math.floor(t / HOUR_MS);
     if (hour > p.vh) rollHour(p, hour);
     const sent = addBytes(p, ip, e.bytes);
-    if (ripe && sent >= 0 && p.vx[ip] === undefined && sent >= Math.max(cfg.volumeMinBytes, cfg.volumeFactor * p.vm)) {
-      p.vx[ip] = 1;
+    if (ripe && sent >= Math.max(cfg.volumeMinBytes, cfg.volumeFactor * p.vm) && !p.vx.includes(ip)) {
+      p.vx.push(ip);
       const seen = peerDays(p, ip, day);
       const addr = intToIpv4(ip);
       emit(ctx, e, p, TYPES.volume, SEVERITY.Medium, `${key}|${addr}`,

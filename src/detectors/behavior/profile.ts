@@ -9,7 +9,7 @@
  * | `r`  | public DNS resolvers it queried (port 53) | maxResolvers, then "wide" (`rs`) |
  * | `h`, `t` | DNS-over-HTTPS servers (443 to a known DoH address), DNS-over-TLS servers (853) | maxResolvers each |
  * | `pa`/`pd` | peers: 64 hashed slots (address, days seen); a collision replaces | 64 |
- * | `vb` | bytes sent per public peer in the current hour | 64 peers |
+ * | `va`/`vb` | bytes sent per public peer in the current hour (parallel arrays, reused) | 64 peers |
  * | `vm`, `vtm` | largest completed hourly volume to one peer, and to all public peers | 2 numbers |
  *
  * Frequencies are packed like the CloudTrail profiles: days seen × 2^15 + last day seen, so a
@@ -33,8 +33,8 @@ export interface NetProfile {
   h: Freq; hn: number;
   t: Freq; tn: number;
   pa: number[]; pd: number[];
-  /** Volume: current hour, bytes per peer this hour (and how many peers), peers reported this hour. */
-  vh: number; vb: Freq; vn: number; vx: Freq;
+  /** Volume: current hour, peers and bytes sent to each this hour, peers reported this hour. */
+  vh: number; va: number[]; vb: number[]; vx: number[];
   /** Bytes to all public peers this hour; largest completed hour to one peer and in total. */
   vt: number; vm: number; vtm: number;
   /** Spambot window: start, distinct SMTP hosts, reported. */
@@ -47,7 +47,7 @@ export function newProfile(time: number): NetProfile {
   return {
     f: time, l: time, d: 0, ld: -1, p: {}, pn: 0, pr: {}, r: {}, rn: 0, h: {}, hn: 0, t: {}, tn: 0,
     pa: new Array<number>(PEER_SLOTS).fill(-1), pd: new Array<number>(PEER_SLOTS).fill(0),
-    vh: Math.floor(time / HOUR_MS), vb: {}, vn: 0, vx: {}, vt: 0, vm: 0, vtm: 0, ss: 0, sv: [], sx: 0, ud: -1, un: 0,
+    vh: Math.floor(time / HOUR_MS), va: [], vb: [], vx: [], vt: 0, vm: 0, vtm: 0, ss: 0, sv: [], sx: 0, ud: -1, un: 0,
   };
 }
 
@@ -118,21 +118,24 @@ export function peerDays(p: NetProfile, ip: number, day: number): number {
 /** Moves the volume window to `hour`, folding the hour that ends into the learned maxima (hours that raised a finding are not learned). */
 export function rollHour(p: NetProfile, hour: number): void {
   if (hour <= p.vh) return;
+  p.vh = hour;
+  const n = p.va.length;
+  if (n === 0) { p.vt = 0; return; }
   let top = 0;
-  for (const k in p.vb) if (p.vx[k] === undefined && p.vb[k] > top) top = p.vb[k];
+  for (let i = 0; i < n; i++) if (p.vb[i] > top && (p.vx.length === 0 || !p.vx.includes(p.va[i]))) top = p.vb[i];
   if (top > p.vm) p.vm = top;
-  if (p.vn > 0 && Object.keys(p.vx).length === 0 && p.vt > p.vtm) p.vtm = p.vt;
-  p.vh = hour; p.vb = {}; p.vn = 0; p.vx = {}; p.vt = 0;
+  if (p.vx.length === 0 && p.vt > p.vtm) p.vtm = p.vt;
+  p.va.length = 0; p.vb.length = 0; p.vx.length = 0; p.vt = 0;
 }
 
 /** Adds bytes sent to a peer in the current hour; returns the hour's total to that peer (-1 when the hour tracks too many peers). */
 export function addBytes(p: NetProfile, ip: number, bytes: number): number {
   p.vt += bytes;
-  const v = p.vb[ip];
-  if (v !== undefined) return (p.vb[ip] = v + bytes);
-  if (p.vn >= MAX_HOUR_PEERS) return -1;
-  p.vn++;
-  return (p.vb[ip] = bytes);
+  const i = p.va.indexOf(ip);
+  if (i >= 0) return (p.vb[i] += bytes);
+  if (p.va.length >= MAX_HOUR_PEERS) return -1;
+  p.va.push(ip); p.vb.push(bytes);
+  return bytes;
 }
 
 /** The most-seen values of a frequency map, as "value (seen on N of M days)" texts. */
