@@ -104,7 +104,7 @@ describe('web console in chromium', { skip }, () => {
     const text = await waitText(page.getByRole('alert'), /Sign-in failed/);
     assert.match(text, /did not accept this access key ID and secret access key/);
     await shot('sign-in-wrong-key');
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('vigil.session')), null);
+    assert.equal(await page.evaluate<string | null>('sessionStorage.getItem("vigil.session")'), null);
   });
 
   test('summary: counts by severity, findings over time, top types, resources, accounts, ingestion', async () => {
@@ -125,7 +125,7 @@ describe('web console in chromium', { skip }, () => {
     assert.ok(accounts > 0);
     for (const a of [ADMIN_ACCOUNT, MEMBER1_ACCOUNT, MEMBER2_ACCOUNT]) await page.getByRole('link', { name: a }).first().waitFor();
     await waitText(page.locator('text=records read from'), /records read/);
-    assert.equal(JSON.parse((await page.evaluate(() => sessionStorage.getItem('vigil.session')))!).accessKeyId, KEYS.admin.accessKeyId);
+    assert.equal(JSON.parse((await page.evaluate<string | null>('sessionStorage.getItem("vigil.session")'))!).accessKeyId, KEYS.admin.accessKeyId);
     await shot('summary');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('summary-dark');
@@ -207,7 +207,7 @@ describe('web console in chromium', { skip }, () => {
     await page.locator('table.findings tbody a').first().click();
     await page.getByRole('link', { name: /Suppress findings like this/ }).click();
     await page.getByRole('heading', { name: 'New suppression rule' }).waitFor();
-    const values = await page.locator('[data-testid="filter-row"] input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    const values = await page.locator('[data-testid="filter-row"] input').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
     assert.ok(values.includes(SUPPRESSED), values.join());
     // keep only the type: remove every other condition
     while (await page.locator('[data-testid="filter-row"]').count() > 1) {
@@ -325,7 +325,7 @@ describe('web console in chromium', { skip }, () => {
   test("a member sees only its own account's findings", async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Access key ID').waitFor();
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('vigil.session')), null);
+    assert.equal(await page.evaluate<string | null>('sessionStorage.getItem("vigil.session")'), null);
     await signIn(KEYS.member1);
     await waitText(page.locator('.who'), new RegExp(`${MEMBER1_ACCOUNT} · member`));
     await page.getByRole('link', { name: MEMBER1_ACCOUNT }).first().waitFor();
