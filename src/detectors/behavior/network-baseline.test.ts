@@ -185,3 +185,12 @@ test('the learning period is read from VIGIL_INSTANCE_LEARNING_DAYS, else VIGIL_
   assert.equal(readInstanceBaselineConfig({ VIGIL_BASELINE_LEARNING_DAYS: '14', VIGIL_INSTANCE_LEARNING_DAYS: '3' }).learningDays, 3);
   assert.throws(() => readInstanceBaselineConfig({ VIGIL_INSTANCE_LEARNING_DAYS: 'soon' }), /VIGIL_INSTANCE_LEARNING_DAYS/);
 });
+
+test('late records of earlier days count neither as new days nor as new sightings', () => {
+  // nine days learned, then the records of day 4 arrive again (a late, re-delivered file), then the LDAP callback
+  const late = history(9).filter((l) => { const start = Number(l.split(' ')[10]); return start >= T0 + 4 * DAY && start < T0 + 5 * DAY; });
+  const [c] = run([...history(), ...late, ...tcpConnection({ client: ME, server: '45.83.193.150', clientPort: 51515, serverPort: 1389, start: AFTER, packets: [6, 5] })]);
+  const info = c.additionalInfo as unknown as Loose;
+  assert.equal(info.learned.activeDays, 10);
+  assert.deepEqual(info.learned.usual, ['80/TCP (seen on 9 of 10 days)', '443/TCP (seen on 9 of 10 days)']);
+});

@@ -57,8 +57,8 @@ export function dayOf(time: number): number { return Math.floor(time / DAY_MS); 
 export function touch(p: NetProfile, time: number, day: number): boolean {
   if (time > p.l) p.l = time;
   if (time < p.f) p.f = time;
-  if (p.ld === day) return false;
-  if (day > p.ld) p.ld = day;
+  if (day <= p.ld) return false; // days only move forward: a late record of an earlier day is not a new day
+  p.ld = day;
   p.d++;
   return true;
 }
@@ -85,7 +85,7 @@ export function daysOf(packed: number): number { return Math.floor(packed / DAY_
 export function observe(f: Freq, value: number, day: number, size: number, cap: number): number {
   const v = f[value];
   if (v !== undefined) {
-    if (v % DAY_BITS === day) return 0;
+    if (v % DAY_BITS >= day) return 0; // same day, or a late record of an earlier one
     f[value] = (Math.floor(v / DAY_BITS) + 1) * DAY_BITS + day;
     return 2;
   }
@@ -103,6 +103,7 @@ export function observePeer(p: NetProfile, ip: number, day: number): number {
   const v = p.pd[s];
   const days = Math.floor(v / DAY_BITS);
   if (v % DAY_BITS === day) return days - 1;
+  if (v % DAY_BITS > day) return days;
   p.pd[s] = (days + 1) * DAY_BITS + day;
   return days;
 }
