@@ -43,6 +43,8 @@ export interface NotificationOptions {
   onSent?: (e: FindingEvent, notifier: string) => void;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Wall clock (tests move it). */
+  now?: () => number;
 }
 
 const isNotifier = (x: unknown): x is Notifier => typeof (x as Notifier).send === 'function';
@@ -88,7 +90,7 @@ export class Notifications {
   /** Sends held updates of the detectors whose period has passed. */
   async publishUpdates(force = false): Promise<void> {
     if (this.pendingUpdates.size === 0) return;
-    const now = Date.now();
+    const now = (this.o.now ?? Date.now)();
     const byDetector = new Map<string, Finding[]>();
     for (const f of this.pendingUpdates.values()) {
       const list = byDetector.get(f.service.detectorId) ?? [];
