@@ -13,6 +13,8 @@ import { bytes, fail, rate, severityLabel, table } from '../format.js';
 import { progressReporter } from '../progress.js';
 import { dbOption } from './common.js';
 import { intelManager, parseAdHoc } from '../intel-setup.js';
+import { readFileSync } from 'node:fs';
+import { parseInventory, setInstanceInventory } from '../../enrich/instance-identity.js';
 
 export function registerScan(program: Command): void {
   program.command('scan')
@@ -26,6 +28,7 @@ export function registerScan(program: Command): void {
     .option('--threat-list <spec>', 'also use this threat list for this scan: path[:FORMAT[:purpose]] (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--trusted-list <spec>', 'also use this trusted list for this scan: path[:FORMAT] (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--offline', 'do not refresh stored lists that are due (use their cached copies)')
+    .option('--inventory <file>', 'ENI → instance inventory (JSON or CSV) naming instances in flow findings (default: $VIGIL_INSTANCE_INVENTORY)')
     .option('--json', 'print the scan report as JSON on stdout')
     .option('--no-progress', 'do not show progress on stderr')
     .addHelpText('after', `
@@ -36,8 +39,12 @@ Examples:
   vigil scan logs/ --threat-list blocklist.txt --trusted-list office-ips.txt
 
 Exit codes: 0 clean · 3 completed with input errors (see the ingestion summary) · 1 failed · 2 usage error`)
-    .action(async (paths: string[], o: { db: string; type?: string; region: string; flowFields?: string; force?: boolean; json?: boolean; progress: boolean; threatList?: string[]; trustedList?: string[]; offline?: boolean }) => {
+    .action(async (paths: string[], o: { db: string; type?: string; region: string; flowFields?: string; force?: boolean; json?: boolean; progress: boolean; threatList?: string[]; trustedList?: string[]; offline?: boolean; inventory?: string }) => {
       if (o.type && !LOG_KINDS.includes(o.type as LogKind)) fail(`--type must be one of ${LOG_KINDS.join(', ')} (got ${o.type})`, 2);
+      const inventoryPath = o.inventory ?? process.env.VIGIL_INSTANCE_INVENTORY;
+      if (inventoryPath) {
+        try { setInstanceInventory(parseInventory(readFileSync(inventoryPath, 'utf8'))); } catch (e) { fail(`--inventory ${inventoryPath}: ${(e as Error).message}`, 2); }
+      }
       let adHoc;
       try {
         adHoc = [...(o.threatList ?? []).map((v) => parseAdHoc(v, 'THREAT')), ...(o.trustedList ?? []).map((v) => parseAdHoc(v, 'TRUSTED'))];
