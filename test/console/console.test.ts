@@ -132,6 +132,30 @@ describe('web console in chromium', { skip }, () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  test('keyboard only: skip link, navigation, focus moves to the page, the filter builder', async () => {
+    await page.goto(`${h.url}/console/`);
+    await page.locator('[data-testid="count-high"]').waitFor();
+    const focused = () => page.evaluate<string>('(document.activeElement?.id ? "#" + document.activeElement.id + " " : "") + (document.activeElement?.textContent ?? "").trim().slice(0, 40)');
+    await page.keyboard.press('Tab');
+    assert.match(await focused(), /Skip to content/);
+    await page.keyboard.press('Tab');
+    assert.match(await focused(), /^Summary$/);
+    await page.keyboard.press('Tab');
+    assert.match(await focused(), /^Findings$/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Findings', level: 1 }).waitFor();
+    assert.match(await focused(), /^#main /);
+    await page.keyboard.press('Tab');
+    assert.match(await focused(), /^Add condition$/);
+    await page.keyboard.press('Enter');
+    assert.match(await focused(), /Finding type/); // the new condition's attribute
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Backdoor:EC2/Spambot');
+    await page.keyboard.press('Enter'); // submits the filter
+    await waitText(page.getByTestId('criteria-text'), /Finding type is Backdoor:EC2\/Spambot/);
+  });
+
   test('findings: filter by severity and type pattern, the filter in the URL, sort, pages', async () => {
     await page.getByRole('link', { name: 'Findings', exact: true }).click();
     await page.locator('table.findings[aria-busy="false"]').waitFor();

@@ -3,7 +3,7 @@
  * navigation and the page the path names. A member's key sees only its own account, because
  * every call goes through the same API and checks as any other client.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, GuardDuty } from './lib/api.js';
 import { clearSession, loadSession, REGIONS, saveSession, type Session } from './lib/session.js';
 import { useLocation, navigate } from './lib/router.js';
@@ -91,6 +91,12 @@ export function App() {
     if (!s) return;
     connect(s).then(setCtx, (e: Error) => { clearSession(); setRestoreError(e.message); }).finally(() => setRestoring(false));
   }, []);
+
+  // after a navigation, focus goes to the page (screen readers read it; Tab starts there)
+  const firstPath = useRef(loc.path);
+  useEffect(() => {
+    if (loc.path !== firstPath.current) { firstPath.current = ''; document.getElementById('main')?.focus({ preventScroll: true }); }
+  }, [loc.path]);
 
   useEffect(() => {
     const title = NAV.find(([p]) => p === loc.path)?.[1] ?? (loc.path.startsWith('/findings/') ? 'Finding' : 'Vigil');

@@ -3,7 +3,7 @@
  * account, resource, IPs, time, count…) plus current/archived. Edits a draft; the caller decides
  * when it applies (the findings list on "Apply", a rule as it is typed).
  */
-import { useId } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { FIELDS, SEVERITY_BANDS, fieldOf, type Archived, type FilterRow, type FilterState, type TextOp } from '../lib/criteria.js';
 
 const TEXT_OPS: [TextOp, string][] = [['eq', 'is'], ['neq', 'is not'], ['matches', 'matches (* ?)'], ['notMatches', 'does not match']];
@@ -66,13 +66,19 @@ function RowEditor({ row, index, onChange, onRemove }: { row: FilterRow; index: 
 
 export function FilterBuilder({ value, onChange, archivedChoice = true }: { value: FilterState; onChange: (s: FilterState) => void; archivedChoice?: boolean }) {
   const name = useId();
+  const box = useRef<HTMLDivElement>(null);
+  // a condition added from the keyboard gets the focus, so Tab goes on through it
+  const [added, setAdded] = useState(0);
+  useEffect(() => {
+    if (added) box.current?.querySelector<HTMLSelectElement>('[data-testid="filter-row"]:last-of-type select')?.focus();
+  }, [added]);
   const setRow = (i: number, r: FilterRow) => onChange({ ...value, rows: value.rows.map((x, j) => (j === i ? r : x)) });
   return (
-    <div className="builder">
+    <div className="builder" ref={box}>
       {value.rows.length === 0 && <p className="muted">No conditions.</p>}
       {value.rows.map((r, i) => <RowEditor key={i} row={r} index={i} onChange={(x) => setRow(i, x)} onRemove={() => onChange({ ...value, rows: value.rows.filter((_, j) => j !== i) })} />)}
       <div className="builder-foot">
-        <button type="button" onClick={() => onChange({ ...value, rows: [...value.rows, { field: 'type', op: 'eq', values: [] }] })}>Add condition</button>
+        <button type="button" onClick={() => { onChange({ ...value, rows: [...value.rows, { field: 'type', op: 'eq', values: [] }] }); setAdded((n) => n + 1); }}>Add condition</button>
         {archivedChoice && (
           <fieldset className="radios">
             <legend>Show</legend>

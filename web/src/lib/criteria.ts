@@ -165,5 +165,13 @@ export function criteriaLike(f: { type: string; accountId: string; resource: Rec
 export function resourceIdOf(f: { resource: Record<string, unknown> }): string {
   const r = f.resource as { instanceDetails?: { instanceId?: string; networkInterfaces?: { networkInterfaceId?: string }[] }; s3BucketDetails?: { name?: string }[]; accessKeyDetails?: { accessKeyId?: string; principalId?: string; userName?: string } };
   return r.instanceDetails?.instanceId || r.instanceDetails?.networkInterfaces?.[0]?.networkInterfaceId || r.s3BucketDetails?.[0]?.name
-    || r.accessKeyDetails?.userName || r.accessKeyDetails?.accessKeyId || r.accessKeyDetails?.principalId || '';
+    || r.accessKeyDetails?.accessKeyId || r.accessKeyDetails?.principalId || '';
+}
+
+/** The filter row that finds a resource by the id statistics group it by. */
+export function resourceRow(resourceType: string, id: string): FilterRow {
+  const field = resourceType === 'Instance' ? (id.startsWith('eni-') ? 'resource.instanceDetails.networkInterfaces.networkInterfaceId' : 'resource.instanceDetails.instanceId')
+    : resourceType === 'S3Bucket' ? 'resource.s3BucketDetails.name'
+      : id.startsWith('AKIA') || id.startsWith('ASIA') || id.startsWith('Generated') ? 'resource.accessKeyDetails.accessKeyId' : 'resource.accessKeyDetails.principalId';
+  return { field, op: 'eq', values: [id] };
 }

@@ -13,6 +13,8 @@ const COLUMNS: [attr: string | undefined, label: string][] = [
   ['severity', 'Severity'], ['type', 'Finding type'], [undefined, 'Resource'], ['accountId', 'Account'], [undefined, 'Region'], ['service.count', 'Count'], ['updatedAt', 'Last seen'],
 ];
 
+const userName = (f: { resource: Record<string, unknown> }) => (f.resource.accessKeyDetails as { userName?: string } | undefined)?.userName;
+
 export function FindingsPage({ search }: { search: string }) {
   const { api, detectorId, me } = useApp();
   const view = parseView(search);
@@ -90,7 +92,7 @@ export function FindingsPage({ search }: { search: string }) {
                 <td><input type="checkbox" aria-label={`Select ${f.type} ${f.id}`} checked={selected.has(f.id)} onChange={() => { const s = new Set(selected); if (s.has(f.id)) s.delete(f.id); else s.add(f.id); setSelected(s); }} /></td>
                 <td><SeverityBadge severity={f.severity} /></td>
                 <td><Link to={`/findings/${encodeURIComponent(f.id)}`}>{f.type}</Link>{f.service.archived ? <span className="tag">archived</span> : null}<div className="muted small">{f.title}</div></td>
-                <td><span className="muted">{f.resource.resourceType}</span> {resourceIdOf(f) || '—'}</td>
+                <td><span className="muted">{f.resource.resourceType}</span> {resourceIdOf(f) || '—'}{userName(f) ? <div className="muted small">{userName(f)}</div> : null}</td>
                 <td>{f.accountId}</td>
                 <td className="nowrap">{f.region}</td>
                 <td className="num">{fmtNum(f.service.count)}</td>

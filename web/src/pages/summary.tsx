@@ -4,7 +4,7 @@
  */
 import { useApp, useAsync, ErrorBox, Loading, Link, SeverityBadge } from '../components/ui.js';
 import { DailyChart } from '../components/chart.js';
-import { SEVERITY_BANDS, viewSearch, type FilterRow, type FindingCriteria } from '../lib/criteria.js';
+import { SEVERITY_BANDS, resourceRow, viewSearch, type FilterRow, type FindingCriteria } from '../lib/criteria.js';
 import { fmtAgo, fmtNum } from '../lib/format.js';
 
 const CURRENT: FindingCriteria = { criterion: { 'service.archived': { eq: ['false'] } } };
@@ -74,7 +74,7 @@ export function SummaryPage() {
           <div className="panel">
             <h2>Most affected resources</h2>
             <table><thead><tr><th scope="col">Resource</th><th scope="col">Account</th><th scope="col" className="num">Findings</th></tr></thead><tbody>
-              {s.resources.map((r) => <tr key={`${r.accountId}/${r.resourceId}`}><td><span className="muted">{r.resourceType}</span> {r.resourceId || '—'}</td><td>{r.accountId}</td><td className="num">{fmtNum(r.totalFindings)}</td></tr>)}
+              {s.resources.map((r) => <tr key={`${r.accountId}/${r.resourceId}`}><td><span className="muted">{r.resourceType}</span> {r.resourceId ? <Link to={findingsLink([resourceRow(r.resourceType, r.resourceId)])}>{r.resourceId}</Link> : '—'}</td><td>{r.accountId}</td><td className="num">{fmtNum(r.totalFindings)}</td></tr>)}
             </tbody></table>
           </div>
           <div className="panel">
