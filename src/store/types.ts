@@ -91,6 +91,8 @@ export interface Store {
   getFindings(ids: string[]): Promise<Finding[]>;
   queryFindings(q: FindingQuery): Promise<Finding[]>;
   countFindings(q?: Omit<FindingQuery, 'limit' | 'offset' | 'sort'>): Promise<StoreCounts>;
+  /** Removes findings for good (retention); returns how many were removed. */
+  deleteFindings(ids: string[]): Promise<number>;
   /** Marks findings archived (true) or active (false); returns how many changed. */
   setArchived(ids: string[], archived: boolean): Promise<number>;
   /** Which of these fingerprints were already processed. */

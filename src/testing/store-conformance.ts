@@ -75,6 +75,16 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     await s.close();
   });
 
+  test(`${name}: findings can be deleted (retention)`, async () => {
+    const s = await fresh();
+    const f = sampleFinding('d'.repeat(32));
+    await s.commit({ findings: [f] });
+    assert.equal(await s.deleteFindings([f.id, 'nope']), 1);
+    assert.deepEqual(await s.getFindings([f.id]), []);
+    assert.equal(await s.deleteFindings([f.id]), 0);
+    await s.close();
+  });
+
   test(`${name}: processed objects and detector state commit with the findings and read back`, async () => {
     const s = await fresh();
     await s.commit({

@@ -13,10 +13,12 @@ import { Ingestor, sourceContext } from './index.js';
 import { liveHandles } from './metrics.js';
 import type { SourceHealthView } from './health.js';
 import type { NotifierStats } from '../../notify/index.js';
+import { Exporter } from '../../export/index.js';
 
 export interface ContinuousHandle {
   ingestor?: Ingestor;
   notifications?: Notifications;
+  exporter: Exporter;
   view(): { sources: SourceHealthView[]; notifiers: NotifierStats[] };
   stop(): Promise<void>;
 }
@@ -26,6 +28,8 @@ export interface ContinuousOptions {
   onSent?: (e: FindingEvent, notifier: string) => void;
   /** Overrides every detector's publishing frequency (tests). */
   frequencyMs?: number;
+  /** Export tick (ms, default 5 minutes). */
+  exportTickMs?: number;
 }
 
 export async function startContinuous(config: ServeConfig, store: Store, intel: IntelManager, o: ContinuousOptions = {}): Promise<ContinuousHandle> {
@@ -50,13 +54,18 @@ export async function startContinuous(config: ServeConfig, store: Store, intel: 
     });
     await ingestor.start();
   }
+  // publishing destinations (made through the API) and retention run whether or not sources are configured
+  const exporter = new Exporter({ store, retentionDays: config.retentionDays, log: o.log, tickMs: o.exportTickMs });
+  exporter.start();
+  void exporter.run().catch((e) => o.log?.('error', `export: ${(e as Error).message}`));
   const handle: ContinuousHandle = {
-    ingestor, notifications,
+    ingestor, notifications, exporter,
     view: () => ({ sources: ingestor?.view() ?? [], notifiers: notifications?.stats ?? [] }),
     async stop() {
       liveHandles.delete(handle);
       await ingestor?.stop();
       await notifications?.close();
+      await exporter.stop();
     },
   };
   liveHandles.add(handle);

@@ -86,6 +86,13 @@ export class SqliteStore implements Store {
     return { total, archived, bySeverity, byType };
   }
 
+  async deleteFindings(ids: string[]): Promise<number> {
+    const del = this.db.prepare('DELETE FROM findings WHERE id = ?');
+    let n = 0;
+    this.db.transaction(() => { for (const id of ids) n += del.run(id).changes; })();
+    return n;
+  }
+
   async setArchived(ids: string[], archived: boolean): Promise<number> {
     let changed = 0;
     const get = this.db.prepare('SELECT json FROM findings WHERE id = ?');
