@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 /** web/dist at the repository root, from src/api/routes or dist/api/routes alike. */
 export const CONSOLE_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -17,7 +18,7 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2', '.txt': 'text/plain; charset=utf-8',
 };
 
-interface Asset { body: Buffer; type: string; immutable: boolean }
+interface Asset { body: Buffer; gzip?: Buffer; type: string; immutable: boolean }
 
 function readBundle(dir: string): Map<string, Asset> {
   const files = new Map<string, Asset>();
@@ -28,7 +29,11 @@ function readBundle(dir: string): Map<string, Asset> {
       if (statSync(p).isDirectory()) { walk(p); continue; }
       const rel = relative(dir, p).split(sep).join('/');
       // Vite puts content-hashed names under assets/: those never change
-      files.set(rel, { body: readFileSync(p), type: TYPES[extname(p)] ?? 'application/octet-stream', immutable: rel.startsWith('assets/') });
+      const body = readFileSync(p);
+      const type = TYPES[extname(p)] ?? 'application/octet-stream';
+      // compressed once at start: the script bundle is a third of its size gzipped
+      const gzip = /^text\/|svg|json/.test(type) && body.length > 1024 ? gzipSync(body) : undefined;
+      files.set(rel, { body, gzip, type, immutable: rel.startsWith('assets/') });
     }
   };
   walk(dir);
@@ -50,7 +55,9 @@ export function registerConsole(app: FastifyInstance, dir = CONSOLE_DIR): void {
     const asset = files.get(rel);
     void reply.headers(headers);
     if (asset && rel !== 'index.html') {
-      return reply.header('content-type', asset.type).header('cache-control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache').send(asset.body);
+      void reply.header('content-type', asset.type).header('cache-control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache').header('vary', 'accept-encoding');
+      if (asset.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(asset.gzip);
+      return reply.send(asset.body);
     }
     if (rel.startsWith('assets/')) return reply.status(404).header('content-type', 'text/plain').send('not found');
     if (!index) return reply.status(503).header('content-type', 'text/html; charset=utf-8').send(NOT_BUILT);
