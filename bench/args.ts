@@ -27,6 +27,8 @@ export interface BenchArgs {
   /** Run the network-behaviour benchmark (bench/behavior) over this many flows; 0 = off. */
   behaviorFlows: number;
   behaviorInstances: number;
+  /** Run the continuous-ingestion latency benchmark (bench/latency) over this many files; 0 = off. */
+  latencyFiles: number;
 }
 
 export const DEFAULT_RECORDS: Record<BenchKind, number> = { cloudtrail: 1_000_000, vpcflow: 1_000_000, dns: 1_000_000 };
@@ -37,12 +39,13 @@ export const USAGE = `npm run bench -- [flags]
   --runs N           interleaved runs per measurement (default 3; medians and min–max are reported)
   --only LIST        comma-separated: cloudtrail,vpcflow,dns (aliases ct, flow, route53), intel (the list matcher)
                      and api (vigil serve over stored findings), baseline (behaviour baselines on vs off),
-                     behavior (per-instance network baselines on vs off)
+                     behavior (per-instance network baselines on vs off), latency (watched folder → finding → notification)
   --api-findings N   findings stored for the API workload (default 1000000; --smoke 20000)
   --baseline-events N, --baseline-principals N
                      size of the baseline workload (default 5000000 events of 50000 principals; --smoke 50000 of 2000)
   --behavior-flows N, --behavior-instances N
                      size of the behavior workload (default 2000000 flows of 10000 instances; --smoke 40000 of 1000)
+  --latency-files N  files landing in the watched folder for the latency workload (default 200; --smoke 20)
   --modes LIST       measurements: ceiling,ceiling-json,parse,scan (default all)
   --seed N           generator seed (default 1)
   --out DIR          data and results folder (default bench/.data)
@@ -60,10 +63,11 @@ function positiveInt(flag: string, v: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000 };
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200 };
   let apiGiven: number | undefined;
   let baselineGiven: number | undefined, principalsGiven: number | undefined;
   let flowsGiven: number | undefined, instancesGiven: number | undefined;
+  let latencyGiven: number | undefined;
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
@@ -80,9 +84,10 @@ export function parseArgs(argv: string[]): BenchArgs {
         if (!names.includes('api')) a.apiFindings = 0;
         if (!names.includes('baseline')) a.baselineEvents = 0;
         if (!names.includes('behavior') && !names.includes('behaviour')) a.behaviorFlows = 0;
-        a.kinds = names.filter((k) => k !== 'intel' && k !== 'api' && k !== 'baseline' && k !== 'behavior' && k !== 'behaviour').map((k) => {
+        if (!names.includes('latency')) a.latencyFiles = 0;
+        a.kinds = names.filter((k) => k !== 'intel' && k !== 'api' && k !== 'baseline' && k !== 'behavior' && k !== 'behaviour' && k !== 'latency').map((k) => {
           const kind = ALIASES[k];
-          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior)`);
+          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency)`);
           return kind;
         });
         break;
@@ -96,6 +101,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--baseline-principals': principalsGiven = positiveInt(flag, value()); break;
       case '--behavior-flows': flowsGiven = positiveInt(flag, value()); break;
       case '--behavior-instances': instancesGiven = positiveInt(flag, value()); break;
+      case '--latency-files': latencyGiven = positiveInt(flag, value()); break;
       case '--seed': a.seed = positiveInt(flag, value()); break;
       case '--out': a.out = value(); break;
       case '--regen': a.regenerate = true; break;
@@ -112,6 +118,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     a.baselineEvents = baselineGiven ?? (a.smoke ? 50_000 : 5_000_000);
     a.baselinePrincipals = principalsGiven ?? (a.smoke ? 2_000 : 50_000);
   }
+  if (a.latencyFiles) a.latencyFiles = latencyGiven ?? (a.smoke ? 20 : 200);
   if (a.behaviorFlows) {
     a.behaviorFlows = flowsGiven ?? (a.smoke ? 40_000 : 2_000_000);
     a.behaviorInstances = instancesGiven ?? (a.smoke ? 1_000 : 10_000);

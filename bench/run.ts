@@ -19,6 +19,7 @@ import { printIntelBench, runIntelBench, type IntelBench } from './intel/run.js'
 import { printApiBench, runApiBench, type ApiBench } from './api/run.js';
 import { printBaselineBench, runBaselineBench, type BaselineBench } from './baseline/run.js';
 import { printBehaviorBench, runBehaviorBench, type BehaviorBench } from './behavior/run.js';
+import { printLatencyBench, runLatencyBench, type LatencyBench } from './latency/run.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -75,6 +76,13 @@ async function main(): Promise<number> {
   let behavior: BehaviorBench | undefined;
   if (args.behaviorFlows) behavior = await runBehaviorBench(args.behaviorFlows, args.behaviorInstances, args.seed, args.nodeArgs);
 
+  let latency: LatencyBench | undefined;
+  if (args.latencyFiles) {
+    process.stderr.write(`latency: ${args.latencyFiles} files into a watched folder … `);
+    latency = await runLatencyBench(out, args.latencyFiles);
+    process.stderr.write('done\n');
+  }
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
@@ -84,10 +92,11 @@ async function main(): Promise<number> {
   if (api) console.log(`\n${printApiBench(api)}`);
   if (baseline) console.log(`\n${printBaselineBench(baseline)}`);
   if (behavior) console.log(`\n${printBehaviorBench(behavior)}`);
+  if (latency) console.log(`\n${printLatencyBench(latency)}`);
   const resultsPath = join(out, 'results.json');
   writeFileSync(resultsPath, JSON.stringify({
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api, baseline, behavior,
+    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency,
   }, null, 2));
   console.log(`\nresults: ${resultsPath}`);
   return summary.problems.length > 0 ? 1 : 0;

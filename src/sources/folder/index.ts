@@ -53,8 +53,12 @@ export class FolderSource implements ContinuousSource {
     } catch { /* missing folder or no recursive watch: the periodic rescan still works */ }
   }
 
-  /** Rescans every second, sooner while a file is settling. */
-  get intervalMs(): number { return this.pending ? this.settleMs : this.rescanMs; }
+  /** Rescans every second, or when the first file now settling can be complete. */
+  get intervalMs(): number {
+    let next = Infinity;
+    for (const s of this.files.values()) if (!s.offered) next = Math.min(next, s.lookedAt + this.settleMs);
+    return next === Infinity ? this.rescanMs : Math.max(1, Math.min(this.rescanMs, next - Date.now()));
+  }
 
   async poll(): Promise<SourceObject[]> {
     const now = Date.now();
