@@ -16,7 +16,7 @@
  *   Baselines   the Stratosphere 008 capture (28 h of a public honeypot: benign outbound traffic to
  *               Microsoft, ESET, Dropbox; attacks inbound) with a learning period of 12 hours, plus
  *               injected behaviour in its second day (an LDAP callback, SMTP to six hosts, a new
- *               public resolver, DoH, DoT, 600 MB to one host, a SYN flood). Each injection expects
+ *               public resolver, DoH, DoT, 600 MB to one host, SYN, UDP, DNS, UDP-on-TCP-port and ICMP floods). Each injection expects
  *               its type naming the injected address; a candidate of an issue-4 type on the original
  *               records is false when every record between the two addresses is labelled Benign.
  *               The 002 capture (an Nmap scan) is replayed the same way (learning: first half).
@@ -160,6 +160,10 @@ function injections(local: string, eni: string, t: number): Injection[] {
     { type: 'DefenseEvasion:EC2/UnusualDoTActivity', remote: '9.9.9.9', lines: conn('9.9.9.9', 853, t + 2400, 53003) },
     { type: 'Behavior:EC2/TrafficVolumeUnusual', remote: '185.199.108.153', lines: Array.from({ length: 10 }, (_, i) => f({ src: local, dst: '185.199.108.153', sport: 53004, dport: 443, packets: 45_000, bytes: 60_000_000, start: t + 3000 + i * 60 })) },
     { type: 'Backdoor:EC2/DenialOfService.Tcp', remote: '93.184.216.34', lines: Array.from({ length: 150 }, (_, i) => f({ src: local, dst: '93.184.216.34', sport: 20000 + i, dport: 80, packets: 1_000, bytes: 40_000, start: t + 4000, end: t + 4059 })) },
+    { type: 'Backdoor:EC2/DenialOfService.Udp', remote: '94.130.0.1', lines: Array.from({ length: 40 }, (_, i) => f({ src: local, dst: '94.130.0.1', sport: 21000 + i, dport: 27015, proto: 17, packets: 4_000, bytes: 2_048_000, start: t + 4200, end: t + 4259 })) },
+    { type: 'Backdoor:EC2/DenialOfService.Dns', remote: '8.8.4.4', lines: Array.from({ length: 40 }, (_, i) => f({ src: local, dst: '8.8.4.4', sport: 22000 + i, dport: 53, proto: 17, packets: 4_000, bytes: 280_000, start: t + 4400, end: t + 4459 })) },
+    { type: 'Backdoor:EC2/DenialOfService.UdpOnTcpPorts', remote: '104.18.32.7', lines: Array.from({ length: 40 }, (_, i) => f({ src: local, dst: '104.18.32.7', sport: 23000 + i, dport: 80, proto: 17, packets: 4_000, bytes: 3_600_000, start: t + 4600, end: t + 4659 })) },
+    { type: 'Backdoor:EC2/DenialOfService.UnusualProtocol', remote: '151.101.65.69', lines: [f({ src: local, dst: '151.101.65.69', sport: 0, dport: 0, proto: 1, packets: 150_000, bytes: 12_600_000, start: t + 4800, end: t + 4859 })] },
   ];
 }
 

@@ -20,7 +20,8 @@ test('eval: network and DNS behaviour figures', { skip: !existsSync(join(DATA, '
   assert.deepEqual(r.extra!.tunnelling, { captures: 24, detected: 24, backgroundQueries: 6000, falseFindings: 0 });
   const row = (t: string) => r.rows.find((x) => x.type === t)!;
   for (const t of ['Behavior:EC2/NetworkPortUnusual', 'Behavior:EC2/TrafficVolumeUnusual', 'Backdoor:EC2/Spambot', 'DefenseEvasion:EC2/UnusualDNSResolver',
-    'DefenseEvasion:EC2/UnusualDoHActivity', 'DefenseEvasion:EC2/UnusualDoTActivity', 'Backdoor:EC2/DenialOfService.Tcp']) {
+    'DefenseEvasion:EC2/UnusualDoHActivity', 'DefenseEvasion:EC2/UnusualDoTActivity', 'Backdoor:EC2/DenialOfService.Tcp', 'Backdoor:EC2/DenialOfService.Udp',
+    'Backdoor:EC2/DenialOfService.Dns', 'Backdoor:EC2/DenialOfService.UdpOnTcpPorts', 'Backdoor:EC2/DenialOfService.UnusualProtocol']) {
     assert.deepEqual([row(t).hits, row(t).misses, row(t).falseFindings], [1, 0, 0], t);
   }
   assert.deepEqual(row('Trojan:EC2/DGADomainRequest.C!DNS'), { type: 'Trojan:EC2/DGADomainRequest.C!DNS', expected: 8, hits: 8, misses: 0, falseFindings: 0 });
