@@ -16,8 +16,11 @@ export interface ContinuousSource {
   readonly location: string;
   /** Objects ready to read now, oldest first. May throw (the loop records it as the last error). */
   poll(): Promise<SourceObject[]>;
-  /** After the objects' checkpoint is committed (S3 cursors move, SQS messages get deleted). */
-  committed?(objects: SourceObject[]): Promise<void>;
+  /**
+   * After the objects' checkpoint is committed (S3 cursors move, SQS messages get deleted).
+   * `failed`: those of them that could not be read (read errors, not bad content).
+   */
+  committed?(objects: SourceObject[], failed?: ReadonlySet<SourceObject>): Promise<void>;
   /** A failed checkpoint: offer these objects again. */
   retry?(objects: SourceObject[]): void;
   /** How long the loop waits before polling again (ms). */

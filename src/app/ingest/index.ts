@@ -152,23 +152,25 @@ export class Ingestor {
     let batchStart = Date.now();
     let batch: SourceObject[] = [];
     let done: ProcessedObject[] = [];
+    let failed = new Set<SourceObject>();
     for (let i = 0; i < objects.length; i++) {
       const obj = objects[i];
       if (!this.running) { s.retry?.(objects.slice(i)); break; }
-      const rec = await this.read(obj, h);
+      const { rec, ok } = await this.read(obj, h);
       batch.push(obj);
       if (rec) done.push(rec);
+      if (!ok) failed.add(obj);
       if (batch.length >= every || Date.now() - batchStart >= afterMs) {
-        if (!(await this.checkpoint(s, batch, done))) return 0;
-        batch = []; done = [];
+        if (!(await this.checkpoint(s, batch, done, failed))) return 0;
+        batch = []; done = []; failed = new Set();
         batchStart = Date.now();
       }
     }
-    await this.checkpoint(s, batch, done);
+    await this.checkpoint(s, batch, done, failed);
     return objects.length;
   }
 
-  private async read(obj: SourceObject, h: SourceHealth): Promise<ProcessedObject | undefined> {
+  private async read(obj: SourceObject, h: SourceHealth): Promise<{ rec?: ProcessedObject; ok: boolean }> {
     const p = this.pipeline;
     const report = { objects: { total: 0, processed: 0, alreadyProcessed: 0, failed: 0 } } as ScanReport;
     const opts = { inputs: [], store: this.o.store, defaultRegion: this.o.defaultRegion, flowFields: this.o.flowFields } as ScanOptions;
@@ -189,10 +191,10 @@ export class Ingestor {
     h.objects.alreadyProcessed += report.objects.alreadyProcessed;
     h.objects.failed += report.objects.failed;
     if (report.objects.processed) { h.lastObjectAt = new Date().toISOString(); h.fileSeen(obj.key); }
-    return rec;
+    return { rec, ok: report.objects.failed === 0 };
   }
 
-  private async checkpoint(s: ContinuousSource, batch: SourceObject[], done: ProcessedObject[]): Promise<boolean> {
+  private async checkpoint(s: ContinuousSource, batch: SourceObject[], done: ProcessedObject[], failed: ReadonlySet<SourceObject> = new Set()): Promise<boolean> {
     if (batch.length === 0) return true;
     const p = this.pipeline;
     const h = this.health.get(s.id)!;
@@ -206,7 +208,7 @@ export class Ingestor {
       this.commits++;
       h.lastCommitAt = new Date().toISOString();
       await this.o.store.putDoc('ingest-health', s.id, '', h.data()).catch(() => undefined);
-      await s.committed?.(batch).catch((e) => { h.error(e); });
+      await s.committed?.(batch, failed).catch((e) => { h.error(e); });
       if (this.o.onCommit && (flushed.created.length || flushed.updated.length || done.length)) {
         try { await this.o.onCommit({ created: flushed.created, updated: flushed.updated, objects: done, at: Date.now() }); } catch (e) { this.log('error', `after commit: ${(e as Error).message}`); }
       }

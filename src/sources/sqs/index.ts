@@ -1,0 +1,177 @@
+/**
+ * S3 event notifications through SQS (the production path on AWS): a receive loop long-polls the
+ * queue in the background and hands the created objects to the ingest loop. A message is deleted
+ * only after every object it names is committed (read and checkpointed, or found already
+ * processed by its content fingerprint), so a crash before the delete redelivers it after the
+ * visibility timeout and the object is then skipped, never counted twice. Objects that cannot be
+ * read are left on the queue: they come back after the visibility timeout (and go to the queue's
+ * dead-letter queue after its maxReceiveCount, if one is set).
+ *
+ * Message bodies: S3 event notifications (`{"Records":[{"eventName":"ObjectCreated:…","s3":…}]}`),
+ * the same wrapped in SNS (`{"Type":"Notification","Message":"…"}`), and EventBridge's
+ * `Object Created` events. `s3:TestEvent` and non-create events are deleted; a body that is none
+ * of these is counted (`bad-message`, with a sample) and deleted.
+ */
+import type { S3Client as S3ClientT } from '@aws-sdk/client-s3';
+import type { SQSClient as SQSClientT, Message } from '@aws-sdk/client-sqs';
+import type { ContinuousSource, SourceContext } from '../continuous.js';
+import { SourceConfigError } from '../continuous.js';
+import type { SourceObject } from '../types.js';
+import { S3Object, keyTime } from '../s3/index.js';
+
+export interface SqsSourceConfig {
+  type: 'sqs';
+  id?: string;
+  queueUrl: string;
+  region?: string;
+  /** SQS endpoint override (else AWS_ENDPOINT_URL_SQS). */
+  endpoint?: string;
+  /** S3 endpoint override for reading the objects (else AWS_ENDPOINT_URL_S3 / VIGIL_S3_ENDPOINT). */
+  s3Endpoint?: string;
+  profile?: string;
+  /** Seconds a received message stays invisible while its objects are read (default 300). */
+  visibilityTimeout?: number;
+  /** Long-poll wait (seconds, default 20). */
+  waitSeconds?: number;
+}
+
+interface Pending { receipt: string; left: number; ok: boolean }
+
+/** Created objects named by a message body, or why it names none. */
+export function parseNotification(body: string): { objects: { bucket: string; key: string; size: number; etag: string }[]; ignore?: string } | { error: string } {
+  let doc: Record<string, unknown>;
+  try { doc = JSON.parse(body) as Record<string, unknown>; } catch { return { error: 'not JSON' }; }
+  if (doc?.Type === 'Notification' && typeof doc.Message === 'string') return parseNotification(doc.Message);
+  if (doc?.Event === 's3:TestEvent') return { objects: [], ignore: 'test-event' };
+  if (doc?.['detail-type'] === 'Object Created' && doc.detail && typeof doc.detail === 'object') {
+    const d = doc.detail as { bucket?: { name?: string }; object?: { key?: string; size?: number; etag?: string } };
+    if (!d.bucket?.name || !d.object?.key) return { error: 'EventBridge event without bucket or key' };
+    return { objects: [{ bucket: d.bucket.name, key: d.object.key, size: d.object.size ?? 0, etag: d.object.etag ?? '' }] };
+  }
+  if (!Array.isArray(doc?.Records)) return { error: 'no Records' };
+  const objects: { bucket: string; key: string; size: number; etag: string }[] = [];
+  for (const r of doc.Records as { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string; size?: number; eTag?: string } } }[]) {
+    if (!r?.s3?.bucket?.name || typeof r.s3.object?.key !== 'string') return { error: 'record without s3.bucket.name or s3.object.key' };
+    if (!String(r.eventName ?? '').startsWith('ObjectCreated')) continue;
+    // keys in S3 notifications are URL-encoded with + for spaces
+    objects.push({ bucket: r.s3.bucket.name, key: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')), size: r.s3.object.size ?? 0, etag: r.s3.object.eTag ?? '' });
+  }
+  return objects.length ? { objects } : { objects, ignore: 'no-created-object' };
+}
+
+export class SqsSource implements ContinuousSource {
+  readonly type = 'sqs';
+  readonly id: string;
+  readonly location: string;
+  readonly intervalMs = 1000;
+  onWake?: () => void;
+  notices: { reason: string; uri: string; at: string }[] = [];
+  private sqs?: SQSClientT;
+  private s3?: S3ClientT;
+  private ready: S3Object[] = [];
+  /** Per object (by identity) the message it came from. */
+  private readonly from = new Map<S3Object, { id: string; p: Pending }>();
+  private stopping = false;
+  private loop?: Promise<void>;
+  private lastError?: Error;
+  /** Messages received and deleted (health). */
+  stats = { received: 0, deleted: 0 };
+
+  constructor(private readonly cfg: SqsSourceConfig, _ctx: SourceContext) {
+    if (typeof cfg.queueUrl !== 'string' || !/^https?:\/\//.test(cfg.queueUrl)) throw new SourceConfigError(`sqs source: \`queueUrl\` must be the queue's URL (got ${cfg.queueUrl})`);
+    this.location = cfg.queueUrl;
+    this.id = cfg.id ?? `sqs:${cfg.queueUrl}`;
+  }
+
+  private async clients(): Promise<{ sqs: SQSClientT; s3: S3ClientT }> {
+    if (this.sqs && this.s3) return { sqs: this.sqs, s3: this.s3 };
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const { SQSClient } = await import('@aws-sdk/client-sqs');
+    const { S3Client } = await import('@aws-sdk/client-s3');
+    const region = this.cfg.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? /sqs\.([a-z0-9-]+)\./.exec(this.cfg.queueUrl)?.[1] ?? 'us-east-1';
+    const profile = this.cfg.profile ? { profile: this.cfg.profile } : {};
+    const sqsEndpoint = this.cfg.endpoint ?? process.env.AWS_ENDPOINT_URL_SQS;
+    const s3Endpoint = this.cfg.s3Endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.VIGIL_S3_ENDPOINT;
+    this.sqs = new SQSClient({ region, ...(sqsEndpoint ? { endpoint: sqsEndpoint } : {}), ...profile });
+    this.s3 = new S3Client({ region, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}), ...profile });
+    return { sqs: this.sqs, s3: this.s3 };
+  }
+
+  private async receiveLoop(): Promise<void> {
+    const { ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
+    while (!this.stopping) {
+      try {
+        const { sqs } = await this.clients();
+        const r = await sqs.send(new ReceiveMessageCommand({
+          QueueUrl: this.cfg.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: this.cfg.waitSeconds ?? 20, VisibilityTimeout: this.cfg.visibilityTimeout ?? 300,
+        }));
+        this.lastError = undefined;
+        if (r.Messages?.length) { await this.accept(r.Messages); this.onWake?.(); }
+      } catch (e) {
+        if (this.stopping) break;
+        this.lastError = e as Error;
+        await new Promise((res) => setTimeout(res, 1000));
+      }
+    }
+  }
+
+  private async accept(messages: Message[]): Promise<void> {
+    const { s3 } = await this.clients();
+    for (const m of messages) {
+      this.stats.received++;
+      const parsed = parseNotification(m.Body ?? '');
+      if ('error' in parsed) {
+        this.notices.push({ reason: 'bad-message', uri: `${m.MessageId}: ${parsed.error}: ${(m.Body ?? '').slice(0, 120)}`, at: new Date().toISOString() });
+        await this.delete(m.ReceiptHandle!);
+        continue;
+      }
+      if (parsed.objects.length === 0) { await this.delete(m.ReceiptHandle!); continue; }
+      const p: Pending = { receipt: m.ReceiptHandle!, left: parsed.objects.length, ok: true };
+      for (const o of parsed.objects) {
+        const obj = new S3Object(s3, o.bucket, o.key, o.size, o.etag ? `"${o.etag.replace(/"/g, '')}"` : '', keyTime(o.key) ?? Date.now());
+        this.from.set(obj, { id: m.MessageId ?? '', p });
+        this.ready.push(obj);
+      }
+    }
+  }
+
+  private async delete(receipt: string): Promise<void> {
+    const { DeleteMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { sqs } = await this.clients();
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: this.cfg.queueUrl, ReceiptHandle: receipt }));
+    this.stats.deleted++;
+  }
+
+  async poll(): Promise<SourceObject[]> {
+    if (!this.loop) { this.loop = this.receiveLoop(); }
+    if (this.lastError) throw new Error(`cannot receive from ${this.cfg.queueUrl}: ${this.lastError.name}: ${this.lastError.message}`);
+    const out = this.ready;
+    this.ready = [];
+    return out;
+  }
+
+  /** Objects whose checkpoint is committed: messages with every object done are deleted. */
+  async committed(objects: SourceObject[], failed: ReadonlySet<SourceObject> = new Set()): Promise<void> {
+    for (const o of objects) {
+      const m = this.from.get(o as S3Object);
+      if (!m) continue;
+      this.from.delete(o as S3Object);
+      if (failed.has(o)) m.p.ok = false;
+      if (--m.p.left > 0) continue;
+      // a message with an unreadable object stays: it comes back after the visibility timeout
+      if (m.p.ok) await this.delete(m.p.receipt);
+    }
+  }
+
+  retry(objects: SourceObject[]): void {
+    // not deleted: SQS redelivers them after the visibility timeout
+    for (const o of objects) this.from.delete(o as S3Object);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.sqs?.destroy();
+    this.s3?.destroy();
+    await this.loop?.catch(() => undefined);
+  }
+}
