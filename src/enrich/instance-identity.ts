@@ -136,8 +136,9 @@ export function inventoryByInstance(instanceId: string): InstanceInfo | undefine
   return byInstance.get(instanceId);
 }
 
-/** What the enricher wrote into each (reused) flow event object. */
+/** What the enricher wrote into each (reused) flow event object; `anyFilled` spares the lookup until something was. */
 const filled = new WeakMap<object, Learned>();
+let anyFilled = false;
 
 function learnFromCloudTrail(e: CloudTrailEvent, learned: { get(k: string): Learned | undefined; set(k: string, v: Learned): void }): void {
   if (e.errorCode) return;
@@ -168,7 +169,7 @@ function learnFromCloudTrail(e: CloudTrailEvent, learned: { get(k: string): Lear
 }
 
 function fillFlow(e: FlowEvent, learned: { readonly size: number; get(k: string): Learned | undefined; set(k: string, v: Learned): void }): void {
-  const mine = filled.get(e);
+  const mine = anyFilled ? filled.get(e) : undefined;
   if (mine) {
     if (mine.i && e.instanceId === mine.i) e.instanceId = '';
     if (mine.v && e.vpcId === mine.v) e.vpcId = '';
@@ -196,15 +197,17 @@ function fillFlow(e: FlowEvent, learned: { readonly size: number; get(k: string)
   if (!e.vpcId && v) e.vpcId = wrote.v = v;
   if (!e.subnetId && s) e.subnetId = wrote.s = s;
   filled.set(e, wrote);
+  anyFilled = true;
 }
 
+const LEARNED_STATE = { maxEntries: 500_000, ttlMs: 400 * 86_400_000 };
 const CT_NAMES = new Set(['RunInstances', 'CreateNetworkInterface', 'AttachNetworkInterface']);
 
 export const instanceIdentity = defineEnricher({
   id: 'instance-identity',
   kinds: ['vpcflow', 'cloudtrail'],
   enrich(e, ctx) {
-    const learned = ctx.state<Learned>('eni-instance', { maxEntries: 500_000, ttlMs: 400 * 86_400_000 });
+    const learned = ctx.state<Learned>('eni-instance', LEARNED_STATE);
     if (e.kind === 'cloudtrail') { if (CT_NAMES.has(e.eventName)) learnFromCloudTrail(e, learned); return; }
     if (e.kind === 'vpcflow') fillFlow(e, learned);
   },

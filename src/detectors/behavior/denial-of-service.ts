@@ -7,6 +7,7 @@
  *     (at least a minute) ≥ VIGIL_DOS_MIN_PPS, and
  *   - the packets are flood-sized: TCP ≤ 200 bytes on average (SYN/ACK floods; a bulk upload
  *     fills its packets), UDP ≤ 1,000 bytes (a VPN or QUIC upload fills them).
+ * TCP connections the remote side opened (the instance answering clients) are not counted.
  * Classes: TCP → .Tcp; UDP/TCP to port 53 → .Dns; UDP to a port that only TCP services use
  * (22, 80, 3389…) → .UdpOnTcpPorts; other UDP → .Udp; any other IP protocol except tunnels
  * (GRE, ESP, AH, IP-in-IP, 6in4) → .UnusualProtocol (ICMP floods land here; no packet-size test).
@@ -19,6 +20,7 @@ import { instanceBaselineConfig } from './config.js';
 import { instanceKey, instanceResource } from './resource.js';
 
 export const DOS = { windowMs: 5 * 60_000, maxTargets: 256, tcpMaxAvgBytes: 200, udpMaxAvgBytes: 1_000 };
+const FLOOD_STATE = { ttlMs: DOS.windowMs * 2, maxEntries: 200_000 };
 
 const TYPES = ['Backdoor:EC2/DenialOfService.Tcp', 'Backdoor:EC2/DenialOfService.Udp', 'Backdoor:EC2/DenialOfService.Dns',
   'Backdoor:EC2/DenialOfService.UdpOnTcpPorts', 'Backdoor:EC2/DenialOfService.UnusualProtocol'] as const;
@@ -48,11 +50,13 @@ export const denialOfService = defineDetector({
   onEvent(e, ctx) {
     const en = e.enrich;
     if (!en.srcIsLocal || !en.remotePublic || en.remoteIp4 < 0) return;
+    // TCP the remote side opened is a server answering its clients, not a flood it sends
+    if (e.protocol === 6 && en.direction === 'INBOUND') return;
     const cls = classOf(e.protocol, en.remotePort);
     if (cls < 0) return;
     const key = instanceKey(e);
     if (!key) return;
-    const floods = ctx.state<Flood>('floods', { ttlMs: DOS.windowMs * 2, maxEntries: 200_000 });
+    const floods = ctx.state<Flood>('floods', FLOOD_STATE);
     let f = floods.get(key);
     if (!f) { f = { s: e.time, k: [], t: [] }; floods.set(key, f); } else if (e.time - f.s > DOS.windowMs) {
       f.s = e.time; f.k.length = 0; f.t.length = 0;
@@ -60,7 +64,8 @@ export const denialOfService = defineDetector({
     }
     const ip = en.remoteIp4;
     const slot = ip + cls * 4_294_967_296;
-    const i = f.k.indexOf(slot);
+    const n = f.k.length;
+    const i = n > 0 && f.k[n - 1] === slot ? n - 1 : f.k.indexOf(slot);
     let tg: Target;
     if (i >= 0) tg = f.t[i]; else {
       if (f.k.length >= DOS.maxTargets) return;

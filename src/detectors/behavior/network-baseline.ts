@@ -47,6 +47,8 @@ const DOH = new Set(DOH_SERVERS.map(ipv4ToInt));
 /** LDAP ports a JNDI (log4j) exploit makes a vulnerable server call back to. */
 const LDAP_CALLBACK = new Set([389, 1389]);
 const MAX_PORT_FINDINGS_PER_DAY = 5;
+/** State options, read when the namespace is made (an object per event would be garbage). */
+const PROFILE_STATE = { get maxEntries() { return instanceBaselineConfig().maxProfiles; }, get ttlMs() { return instanceBaselineConfig().retentionMs; } };
 const TCP = 6, UDP = 17;
 
 const TYPES = {
@@ -116,7 +118,7 @@ export const networkBaseline = defineDetector({
     const key = instanceKey(e);
     if (!key) return;
     const cfg = instanceBaselineConfig();
-    const profiles = ctx.state<NetProfile>('profiles', { maxEntries: cfg.maxProfiles, ttlMs: cfg.retentionMs });
+    const profiles = ctx.state<NetProfile>('profiles', PROFILE_STATE);
     const t = e.time, day = dayOf(t), ip = en.remoteIp4;
     let p = profiles.get(key);
     let dirty = false;
