@@ -61,9 +61,10 @@ export function exportKey(prefix: string, f: { accountId: string; region: string
 export class Exporter {
   private timer?: NodeJS.Timeout;
   private running?: Promise<ExportRun>;
-  private lastRetention = 0;
+  /** Retention first runs an hour after the start (a server started over old data has time to be stopped). */
+  private lastRetention: number;
 
-  constructor(private readonly o: ExportOptions) {}
+  constructor(private readonly o: ExportOptions) { this.lastRetention = this.now(); }
 
   private now(): number { return (this.o.now ?? Date.now)(); }
 

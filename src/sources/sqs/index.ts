@@ -35,7 +35,7 @@ export interface SqsSourceConfig {
   waitSeconds?: number;
 }
 
-interface Pending { receipt: string; left: number; ok: boolean }
+interface Pending { receipt: string; left: number; ok: boolean; done?: boolean }
 
 /** Created objects named by a message body, or why it names none. */
 export function parseNotification(body: string): { objects: { bucket: string; key: string; size: number; etag: string }[]; ignore?: string } | { error: string } {
@@ -72,10 +72,14 @@ export class SqsSource implements ContinuousSource {
   /** Per object (by identity) the message it came from. */
   private readonly from = new Map<S3Object, { id: string; p: Pending }>();
   private stopping = false;
+  private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private lastError?: Error;
   /** Messages received and deleted (health). */
   stats = { received: 0, deleted: 0 };
+  /** Messages received and not yet deleted or released: their visibility is extended while they wait. */
+  private readonly inFlight = new Set<Pending>();
+  private heartbeat?: NodeJS.Timeout;
 
   constructor(private readonly cfg: SqsSourceConfig, _ctx: SourceContext) {
     if (typeof cfg.queueUrl !== 'string' || !/^https?:\/\//.test(cfg.queueUrl)) throw new SourceConfigError(`sqs source: \`queueUrl\` must be the queue's URL (got ${cfg.queueUrl})`);
@@ -104,7 +108,8 @@ export class SqsSource implements ContinuousSource {
         const { sqs } = await this.clients();
         const r = await sqs.send(new ReceiveMessageCommand({
           QueueUrl: this.cfg.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: this.cfg.waitSeconds ?? 20, VisibilityTimeout: this.cfg.visibilityTimeout ?? 300,
-        }));
+        }), { abortSignal: this.abort.signal });
+        if (this.stopping) { if (r.Messages?.length) await this.release(r.Messages.map((m) => ({ receipt: m.ReceiptHandle!, left: 0, ok: true }))); break; }
         this.lastError = undefined;
         if (r.Messages?.length) { await this.accept(r.Messages); this.onWake?.(); }
       } catch (e) {
@@ -127,6 +132,7 @@ export class SqsSource implements ContinuousSource {
       }
       if (parsed.objects.length === 0) { await this.delete(m.ReceiptHandle!); continue; }
       const p: Pending = { receipt: m.ReceiptHandle!, left: parsed.objects.length, ok: true };
+      this.inFlight.add(p);
       for (const o of parsed.objects) {
         const obj = new S3Object(s3, o.bucket, o.key, o.size, o.etag ? `"${o.etag.replace(/"/g, '')}"` : '', keyTime(o.key) ?? Date.now());
         this.from.set(obj, { id: m.MessageId ?? '', p });
@@ -142,8 +148,37 @@ export class SqsSource implements ContinuousSource {
     this.stats.deleted++;
   }
 
+  /**
+   * Every third of the visibility timeout, messages still waiting (a backlog, a slow object) get
+   * their visibility extended, so SQS does not hand them to another consumer meanwhile.
+   */
+  private startHeartbeat(): void {
+    const vis = this.cfg.visibilityTimeout ?? 300;
+    this.heartbeat = setInterval(() => { void this.extend(vis); }, Math.max(1000, (vis * 1000) / 3));
+    this.heartbeat.unref();
+  }
+
+  private async extend(vis: number): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
+    const { sqs } = await this.clients();
+    for (const p of [...this.inFlight]) {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.cfg.queueUrl, ReceiptHandle: p.receipt, VisibilityTimeout: vis })).catch((e: Error) => { this.lastError = e; });
+    }
+  }
+
+  /** Makes messages visible again at once (stopping, a failed checkpoint). */
+  private async release(ps: Iterable<Pending>): Promise<void> {
+    const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
+    const { sqs } = await this.clients();
+    for (const p of ps) {
+      this.inFlight.delete(p);
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.cfg.queueUrl, ReceiptHandle: p.receipt, VisibilityTimeout: 0 })).catch(() => undefined);
+    }
+  }
+
   async poll(): Promise<SourceObject[]> {
-    if (!this.loop) { this.loop = this.receiveLoop(); }
+    if (!this.loop) { this.loop = this.receiveLoop(); this.startHeartbeat(); }
     if (this.lastError) throw new Error(`cannot receive from ${this.cfg.queueUrl}: ${this.lastError.name}: ${this.lastError.message}`);
     const out = this.ready;
     this.ready = [];
@@ -158,20 +193,27 @@ export class SqsSource implements ContinuousSource {
       this.from.delete(o as S3Object);
       if (failed.has(o)) m.p.ok = false;
       if (--m.p.left > 0) continue;
+      this.inFlight.delete(m.p);
       // a message with an unreadable object stays: it comes back after the visibility timeout
       if (m.p.ok) await this.delete(m.p.receipt);
     }
   }
 
   retry(objects: SourceObject[]): void {
-    // not deleted: SQS redelivers them after the visibility timeout
-    for (const o of objects) this.from.delete(o as S3Object);
+    // not deleted: made visible again so SQS redelivers them now
+    const ps = new Set<Pending>();
+    for (const o of objects) { const m = this.from.get(o as S3Object); if (m) ps.add(m.p); this.from.delete(o as S3Object); }
+    void this.release(ps);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.abort.abort();
+    await this.loop?.catch(() => undefined);
+    // received but not read: back on the queue for the next start (or another consumer)
+    if (this.sqs) await this.release([...this.inFlight]);
     this.sqs?.destroy();
     this.s3?.destroy();
-    await this.loop?.catch(() => undefined);
   }
 }

@@ -91,3 +91,20 @@ test('S3 notifications via SQS (fauxqs, real SDK): objects read once, messages d
   assert.deepEqual(findings.map((f) => f.service.count).sort(), [1, 2]);
   await store.close();
 });
+
+test('visibility: messages waiting to be read are kept invisible past the timeout, and put back on the queue at stop', async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'slow-consumer' }));
+  const body = gzipSync(cloudTrailFile([stop('three')]));
+  await s3c.send(new PutObjectCommand({ Bucket: 'org-trail', Key: key(20), Body: body }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: notification(key(20), body.length) }));
+  const store = await openStore(join(dir, 'w.db'));
+  const src = new SqsSource({ type: 'sqs', queueUrl: QueueUrl!, endpoint: queue.endpoint, s3Endpoint, waitSeconds: 1, visibilityTimeout: 3 }, sourceContext(store));
+  // received, never read (as behind a long backlog): no ingest loop here
+  let got: unknown[] = [];
+  await until('received', async () => { got = await src.poll(); return got.length === 1; });
+  await new Promise((r) => setTimeout(r, 5000)); // past the 3 s visibility timeout
+  assert.deepEqual(await counts(QueueUrl!), { visible: 0, inFlight: 1 }, 'extended, not redelivered');
+  await src.stop();
+  assert.deepEqual(await counts(QueueUrl!), { visible: 1, inFlight: 0 }, 'released at stop');
+  await store.close();
+});
