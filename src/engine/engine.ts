@@ -70,6 +70,14 @@ export class Engine {
     state = new StateRegistry(),
   ) {
     this.state = state;
+    // watermarks are state too: a run restored from a checkpoint sweeps and closes windows at the
+    // same event times as one that never stopped
+    const clock = state.namespace<[number, number]>('engine', 'clock', { ttlMs: 100 * 365 * 86_400_000 });
+    for (const k of LOG_KINDS) {
+      const saved = clock.get(k);
+      if (saved) { this.maxTime[k] = saved[0]; this.lastSweep[k] = saved[1]; }
+    }
+    state.onSnapshot(() => { for (const k of LOG_KINDS) if (this.maxTime[k] > 0) clock.set(k, [this.maxTime[k], this.lastSweep[k]]); });
     this.services = opts.services ?? emptyServices();
     this.lateness = { ...DEFAULT_LATENESS, ...opts.latenessMs };
     for (const e of enrichers) {

@@ -123,7 +123,12 @@ export class StateRegistry {
     for (const [key, s] of this.spaces) if (owners.has(key.slice(0, key.indexOf('/')))) s.sweep(watermark);
   }
 
+  /** Called before each snapshot (the engine writes its watermarks into its own namespace). */
+  private readonly beforeSnapshot: (() => void)[] = [];
+  onSnapshot(fn: () => void): void { this.beforeSnapshot.push(fn); }
+
   snapshots(): { namespace: string; data: StateSnapshotData }[] {
+    for (const fn of this.beforeSnapshot) fn();
     const out = [...this.spaces].map(([namespace, s]) => ({ namespace, data: s.snapshot() }));
     // namespaces restored but never touched this run are kept as they were
     for (const [namespace, data] of this.pending) out.push({ namespace, data });
