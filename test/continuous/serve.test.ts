@@ -97,3 +97,27 @@ test('serve --watch: file → finding → signed webhook event; health in the AP
   assert.match(out, new RegExp(`folder:${logs.replace(/[/.]/g, '\\$&')}`));
   assert.match(out, /unknown gzip-corrupt: 1 \(e\.g\. .*broken\.json\.gz/);
 });
+
+test('bad source and notifier configuration: a clear message and exit code 2, nothing started', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-serve-bad-'));
+  const run = (yaml: string) => {
+    const file = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, yaml);
+    return new Promise<{ code: number | null; stderr: string }>((res) => {
+      const c = execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', '--config', file, '--db', join(dir, 'v.db'), '--port', '0', '--log-level', 'silent'],
+        { cwd: ROOT, timeout: 60_000 }, (_e, _o, stderr) => res({ code: c.exitCode, stderr }));
+    });
+  };
+  const a = await run('sources:\n  - { type: ftp, path: /x }\n');
+  assert.equal(a.code, 2);
+  assert.match(a.stderr, /sources: unknown type "ftp" \(use folder, s3, sqs\)/);
+  const b = await run('sources:\n  - { type: s3, bucket: "Not_A_Bucket" }\n');
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /s3 source: `bucket` must be a bucket name/);
+  const c = await run('notifiers:\n  - { type: webhook, url: "ftp://x" }\n');
+  assert.equal(c.code, 2);
+  assert.match(c.stderr, /webhook notifier: `url` must be an http\(s\) URL/);
+  const d = await run('retentionDays: 0\n');
+  assert.equal(d.code, 2);
+  assert.match(d.stderr, /retentionDays must be a number ≥ 1/);
+});

@@ -87,7 +87,7 @@ test('S3 polling, backfill: org-trail, CloudTrail and VPC flow layouts through t
   await store.close();
 });
 
-test('S3 polling from a date: older objects are not read; bad credentials and a missing bucket are errors in health', async () => {
+test('S3 polling from a date: older objects are not read; a missing bucket is an error in health', async () => {
   const put = await bucket('flow-logs');
   const old = ctKey('111122223333', 'us-east-1', '20260301T2355Z');
   await put(old, ctBody('old', '2026-03-01T23:55:00Z'));
@@ -103,5 +103,29 @@ test('S3 polling from a date: older objects are not read; bad credentials and a 
   assert.equal(h.objects.read, 1);
   assert.match(m.lastError!.message, /NoSuchBucket|bucket/i);
   await ing.stop();
+  await store.close();
+});
+
+test('S3 polling from now: what was there before the first start is not read, what lands after is, and a restart keeps the start', async () => {
+  const put = await bucket('live-logs');
+  const old = new Date(Date.now() - 3 * 3_600_000);
+  const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').slice(0, 13) + 'Z';
+  await put(ctKey('111122223333', 'us-east-1', stamp(old)), ctBody('before', old.toISOString()));
+  const store = await openStore(join(dir, 'now.db'));
+  const mk = () => new S3Source({ type: 's3', bucket: 'live-logs', endpoint, start: 'now' }, sourceContext(store));
+  const src = mk();
+  const ing = new Ingestor({ store, sources: [src] });
+  await ing.start({ loop: false });
+  assert.equal(await ing.pollOnce(src), 0, 'three hours old: before the start');
+  const now = new Date();
+  await put(ctKey('111122223333', 'us-east-1', stamp(now)), ctBody('after', now.toISOString()));
+  assert.equal(await ing.pollOnce(src), 1);
+  await ing.stop();
+  const again = mk();
+  const ing2 = new Ingestor({ store, sources: [again] });
+  await ing2.start({ loop: false });
+  await ing2.pollOnce(again);
+  assert.equal(ing2.view()[0].objects.read, 1, 'the old object is still before the (kept) start');
+  await ing2.stop();
   await store.close();
 });
