@@ -102,3 +102,27 @@ test('a folder that does not exist yet is an error in health, and is read once i
     await store.close();
   }
 });
+
+test('between full rescans, file system events alone bring new files in, also in new subfolders', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'vigil-watch-'));
+  const logs = join(root, 'logs');
+  mkdirSync(logs);
+  const store = await openStore(join(root, 'v.db'));
+  const src = new FolderSource({ type: 'folder', path: logs, settleMs: 50, rescanMs: 600_000 }, sourceContext(store));
+  const ing = new Ingestor({ store, sources: [src] });
+  await ing.start();
+  try {
+    await until('the first (full) poll', () => ing.view()[0].lastPollAt !== undefined);
+    put(logs, 'a.json', cloudTrailFile([stop('e1')]));
+    await until('a file at the top', async () => (await findings(store)).length === 1);
+    put(logs, 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02/b.json', cloudTrailFile([stop('e2')]));
+    await until('a file in new folders', async () => (await findings(store)).length === 2);
+    put(logs, '.hidden.json', cloudTrailFile([stop('e3')]));
+    put(logs, 'c.json', cloudTrailFile([stop('e4')]));
+    await until('the next visible file', async () => (await findings(store)).length === 3);
+    assert.equal(ing.view()[0].objects.read, 3, 'the hidden file is not read');
+  } finally {
+    await ing.stop();
+    await store.close();
+  }
+});

@@ -12,7 +12,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { FileObject } from '../files.js';
 import type { ContinuousSource, SourceContext } from '../continuous.js';
 import { SourceConfigError } from '../continuous.js';
@@ -41,62 +41,107 @@ export class FolderSource implements ContinuousSource {
   private readonly settleMs: number;
   private readonly rescanMs: number;
 
+  /** Paths named by file system events since the last poll. */
+  private readonly changed = new Set<string>();
+  private fullDue = true;
+  private lastFull = 0;
+  private lastWalkMs = 0;
+
   constructor(cfg: FolderSourceConfig, private readonly ctx: SourceContext) {
     if (typeof cfg.path !== 'string' || !cfg.path) throw new SourceConfigError('folder source: `path` is required');
     this.location = resolve(cfg.path);
     this.id = cfg.id ?? `folder:${this.location}`;
     this.settleMs = cfg.settleMs ?? 300;
     this.rescanMs = cfg.rescanMs ?? 1000;
+    this.startWatch();
+  }
+
+  private startWatch(): void {
     try {
-      this.watcher = watch(this.location, { recursive: true, persistent: false }, () => this.onWake?.());
-      this.watcher.on('error', () => { this.watcher?.close(); this.watcher = undefined; });
-    } catch { /* missing folder or no recursive watch: the periodic rescan still works */ }
+      this.watcher = watch(this.location, { recursive: true, persistent: false }, (_ev, name) => {
+        if (name) this.changed.add(join(this.location, name.toString())); else this.fullDue = true;
+        this.onWake?.();
+      });
+      this.watcher.on('error', () => { this.watcher?.close(); this.watcher = undefined; this.fullDue = true; });
+    } catch { /* missing folder or no recursive watch: the periodic rescan still works (and retries the watch) */ }
   }
 
-  /** Rescans every second, or when the first file now settling can be complete. */
+  /** Full rescans: every `rescanMs`, but never more than 5% of the time goes to walking a huge tree. */
+  private get rescanEvery(): number { return Math.max(this.rescanMs, 20 * this.lastWalkMs); }
+
+  /** Polls again at the next full rescan, or when the first file now settling can be complete. */
   get intervalMs(): number {
-    let next = Infinity;
+    let next = this.lastFull + this.rescanEvery;
     for (const s of this.files.values()) if (!s.offered) next = Math.min(next, s.lookedAt + this.settleMs);
-    return next === Infinity ? this.rescanMs : Math.max(1, Math.min(this.rescanMs, next - Date.now()));
+    return Math.max(1, next - Date.now());
   }
 
+  /**
+   * Between full rescans only the paths file system events named, and files still settling, are
+   * looked at, so a folder holding years of logs costs one walk per rescan, not one per event.
+   */
   async poll(): Promise<SourceObject[]> {
     const now = Date.now();
-    const ready: SourceObject[] = [];
+    const ready: FileObject[] = [];
     try {
       await stat(this.location);
     } catch (e) {
+      this.fullDue = true;
       throw new Error(`cannot read ${this.location}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (e as Error).message}`);
     }
-    const present = new Set<string>();
-    for await (const f of walk(this.location)) {
-      if (this.ctx.ignore.has(f.path)) continue;
-      present.add(f.path);
-      const prev = this.files.get(f.path);
-      const same = prev && prev.size === f.size && prev.mtimeMs === f.mtimeMs;
-      if (prev?.offered) {
-        if (!same) {
-          // changed after it was read: appended in place or rewritten
-          if (f.size === 0 || f.size < prev.size) {
-            // truncated (copytruncate rotation): whatever comes next is new content
-            this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: false });
-          } else if (!prev.noticed) {
-            prev.noticed = true;
-            this.notices.push({ reason: 'modified-after-read', uri: f.path, at: new Date(now).toISOString() });
-          }
-        }
-        continue;
+    if (!this.watcher && !this.stopped) this.startWatch();
+    const full = this.fullDue || now - this.lastFull >= this.rescanEvery;
+    const changed = [...this.changed];
+    this.changed.clear();
+    if (full) {
+      this.fullDue = false;
+      const present = new Set<string>();
+      for await (const f of walk(this.location)) {
+        present.add(f.path);
+        this.look(f, now, ready);
       }
-      const settled = same ? now - prev.lookedAt >= this.settleMs : !prev && now - f.mtimeMs >= this.settleMs;
-      if (settled && f.size > 0) {
-        this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: true });
-        ready.push(new FileObject(f.path, f.path, f.size));
-      } else if (!same) {
-        this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: false });
+      for (const p of this.files.keys()) if (!present.has(p)) this.files.delete(p);
+      this.lastWalkMs = Date.now() - now;
+      this.lastFull = now;
+    } else {
+      const paths = new Set(changed);
+      for (const [p, st] of this.files) if (!st.offered) paths.add(p);
+      for (const p of [...paths].sort()) {
+        if (relative(this.location, p).split(sep).some((part) => part.startsWith('.') || part === '..')) continue;
+        let st;
+        try { st = await stat(p); } catch { this.files.delete(p); continue; }
+        if (st.isDirectory()) { for await (const f of walk(p)) this.look(f, now, ready); } else if (st.isFile()) this.look({ path: p, size: st.size, mtimeMs: st.mtimeMs }, now, ready);
       }
     }
-    for (const p of this.files.keys()) if (!present.has(p)) this.files.delete(p);
-    return ready;
+    // a file seen twice in one poll (an event and a walk) is offered once
+    const seen = new Set<string>();
+    return ready.filter((o) => !seen.has(o.uri) && seen.add(o.uri)).sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  }
+
+  private look(f: { path: string; size: number; mtimeMs: number }, now: number, ready: FileObject[]): void {
+    if (this.ctx.ignore.has(f.path)) return;
+    const prev = this.files.get(f.path);
+    const same = prev && prev.size === f.size && prev.mtimeMs === f.mtimeMs;
+    if (prev?.offered) {
+      if (!same) {
+        // changed after it was read: appended in place or rewritten
+        if (f.size === 0 || f.size < prev.size) {
+          // truncated (copytruncate rotation): whatever comes next is new content
+          this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: false });
+        } else if (!prev.noticed) {
+          prev.noticed = true;
+          this.notices.push({ reason: 'modified-after-read', uri: f.path, at: new Date(now).toISOString() });
+        }
+      }
+      return;
+    }
+    const settled = same ? now - prev.lookedAt >= this.settleMs : !prev && now - f.mtimeMs >= this.settleMs;
+    if (settled && f.size > 0) {
+      this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: true });
+      ready.push(new FileObject(f.path, f.path, f.size));
+    } else if (!same) {
+      this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: false });
+    }
   }
 
   /** True while some file is waiting to settle (the loop looks again soon). */
@@ -109,7 +154,9 @@ export class FolderSource implements ContinuousSource {
     for (const o of objects) { const s = this.files.get(o.uri); if (s) s.offered = false; }
   }
 
-  async stop(): Promise<void> { this.watcher?.close(); }
+  private stopped = false;
+
+  async stop(): Promise<void> { this.stopped = true; this.watcher?.close(); }
 }
 
 async function* walk(dir: string): AsyncGenerator<{ path: string; size: number; mtimeMs: number }> {
