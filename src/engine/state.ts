@@ -29,6 +29,11 @@ export class KeyedState<V> {
   readonly ttlMs: number;
   /** Entries dropped because the namespace was full (a sign the cap is too small). */
   evicted = 0;
+  /**
+   * Touched since the last changed-only snapshot. Reads count: a detector may change a value it
+   * got in place (values are plain objects), and such a change must reach the next checkpoint.
+   */
+  touched = false;
 
   constructor(readonly name: string, opts: StateOptions, private readonly clock: EventClock) {
     this.maxEntries = opts.maxEntries ?? 100_000;
@@ -38,11 +43,13 @@ export class KeyedState<V> {
   get size(): number { return this.map.size; }
 
   get(key: string): V | undefined {
+    this.touched = true;
     return this.map.get(key)?.v;
   }
 
   /** Writes a value and refreshes its expiry and recency. */
   set(key: string, v: V): void {
+    this.touched = true;
     const exp = this.clock.now + this.ttlMs;
     const e = this.map.get(key);
     if (e) {
@@ -60,9 +67,10 @@ export class KeyedState<V> {
     }
   }
 
-  delete(key: string): void { this.map.delete(key); }
+  delete(key: string): void { this.touched = true; this.map.delete(key); }
 
   *entries(): IterableIterator<[string, V]> {
+    this.touched = true;
     for (const [k, e] of this.map) yield [k, e.v];
   }
 
@@ -78,6 +86,7 @@ export class KeyedState<V> {
     for (const [k, e] of this.map) {
       if (e.exp < watermark) { this.map.delete(k); n++; live = 0; } else if (++live >= SWEEP_LIVE_RUN) break;
     }
+    if (n > 0) this.touched = true;
     return n;
   }
 
@@ -132,6 +141,22 @@ export class StateRegistry {
     const out = [...this.spaces].map(([namespace, s]) => ({ namespace, data: s.snapshot() }));
     // namespaces restored but never touched this run are kept as they were
     for (const [namespace, data] of this.pending) out.push({ namespace, data });
+    return out;
+  }
+
+  /**
+   * Only the namespaces touched (read or written) since the last call — for a store that keeps
+   * the others from earlier checkpoints (the continuous ingest loop, which checkpoints often).
+   * Namespaces restored and never touched are already in the store, as they were.
+   */
+  changedSnapshots(): { namespace: string; data: StateSnapshotData }[] {
+    for (const fn of this.beforeSnapshot) fn();
+    const out: { namespace: string; data: StateSnapshotData }[] = [];
+    for (const [namespace, s] of this.spaces) {
+      if (!s.touched) continue;
+      s.touched = false;
+      out.push({ namespace, data: s.snapshot() });
+    }
     return out;
   }
 

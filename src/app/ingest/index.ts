@@ -202,7 +202,8 @@ export class Ingestor {
       const filters = await this.o.store.listFilters();
       p.findings.setFilters(filters, await filterScopes(this.o.store, filters));
       const flushed = await p.findings.flush(this.o.store);
-      await this.o.store.commit({ findings: flushed.findings, objects: done, state: p.state.snapshots(), usage: [...p.usage.values()] });
+      // only the namespaces touched since the last checkpoint: the store keeps the others
+      await this.o.store.commit({ findings: flushed.findings, objects: done, state: p.state.changedSnapshots(), usage: [...p.usage.values()] });
       p.usage = new Map();
       p.seen = new Set();
       this.commits++;

@@ -31,7 +31,7 @@ export interface SqsSourceConfig {
   profile?: string;
   /** Seconds a received message stays invisible while its objects are read (default 300). */
   visibilityTimeout?: number;
-  /** Long-poll wait (seconds, default 20). */
+  /** Long-poll wait (seconds, default 10; a stop waits for the poll in flight). */
   waitSeconds?: number;
 }
 
@@ -72,7 +72,6 @@ export class SqsSource implements ContinuousSource {
   /** Per object (by identity) the message it came from. */
   private readonly from = new Map<S3Object, { id: string; p: Pending }>();
   private stopping = false;
-  private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private lastError?: Error;
   /** Messages received and deleted (health). */
@@ -80,6 +79,7 @@ export class SqsSource implements ContinuousSource {
   /** Messages received and not yet deleted or released: their visibility is extended while they wait. */
   private readonly inFlight = new Set<Pending>();
   private heartbeat?: NodeJS.Timeout;
+  private extending?: Promise<void>;
 
   constructor(private readonly cfg: SqsSourceConfig, _ctx: SourceContext) {
     if (typeof cfg.queueUrl !== 'string' || !/^https?:\/\//.test(cfg.queueUrl)) throw new SourceConfigError(`sqs source: \`queueUrl\` must be the queue's URL (got ${cfg.queueUrl})`);
@@ -107,8 +107,8 @@ export class SqsSource implements ContinuousSource {
       try {
         const { sqs } = await this.clients();
         const r = await sqs.send(new ReceiveMessageCommand({
-          QueueUrl: this.cfg.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: this.cfg.waitSeconds ?? 20, VisibilityTimeout: this.cfg.visibilityTimeout ?? 300,
-        }), { abortSignal: this.abort.signal });
+          QueueUrl: this.cfg.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: this.cfg.waitSeconds ?? 10, VisibilityTimeout: this.cfg.visibilityTimeout ?? 300,
+        }));
         if (this.stopping) { if (r.Messages?.length) await this.release(r.Messages.map((m) => ({ receipt: m.ReceiptHandle!, left: 0, ok: true }))); break; }
         this.lastError = undefined;
         if (r.Messages?.length) { await this.accept(r.Messages); this.onWake?.(); }
@@ -154,7 +154,7 @@ export class SqsSource implements ContinuousSource {
    */
   private startHeartbeat(): void {
     const vis = this.cfg.visibilityTimeout ?? 300;
-    this.heartbeat = setInterval(() => { void this.extend(vis); }, Math.max(1000, (vis * 1000) / 3));
+    this.heartbeat = setInterval(() => { this.extending ??= this.extend(vis).finally(() => { this.extending = undefined; }); }, Math.max(1000, (vis * 1000) / 3));
     this.heartbeat.unref();
   }
 
@@ -163,6 +163,7 @@ export class SqsSource implements ContinuousSource {
     const { ChangeMessageVisibilityCommand } = await import('@aws-sdk/client-sqs');
     const { sqs } = await this.clients();
     for (const p of [...this.inFlight]) {
+      if (this.stopping || !this.inFlight.has(p)) continue; // released or deleted meanwhile
       await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.cfg.queueUrl, ReceiptHandle: p.receipt, VisibilityTimeout: vis })).catch((e: Error) => { this.lastError = e; });
     }
   }
@@ -209,7 +210,9 @@ export class SqsSource implements ContinuousSource {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
-    this.abort.abort();
+    await this.extending; // an extension in flight must not land after the release below
+    // the long poll in flight is let finish (≤ waitSeconds), not aborted: a queue may still hand
+    // a message to a poll whose client went away, and that message would stay invisible
     await this.loop?.catch(() => undefined);
     // received but not read: back on the queue for the next start (or another consumer)
     if (this.sqs) await this.release([...this.inFlight]);
