@@ -29,6 +29,8 @@ export interface ContinuousSource {
   onWake?: () => void;
   /** Problems that are not an object's content (a file changed after it was read…), counted with a reason. */
   notices?: { reason: string; uri: string; at: string }[];
+  /** Counters of the source itself (SQS messages received and deleted, S3 partitions…), for health. */
+  counters?(): Record<string, number>;
   stop(): Promise<void>;
 }
 

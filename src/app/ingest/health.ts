@@ -27,6 +27,8 @@ export interface SourceHealthData {
   lastObjectAt?: string;
   lastCommitAt?: string;
   lastError?: { message: string; at: string };
+  /** The source's own counters (SQS messages, S3 partitions). */
+  counters?: Record<string, number>;
   /** Slots seen per `account|region` (5-minute slot numbers), for gaps. */
   slots?: Record<string, number[]>;
 }
@@ -48,6 +50,7 @@ export class SourceHealth {
   lastObjectAt?: string;
   lastCommitAt?: string;
   lastError?: { message: string; at: string };
+  counters?: Record<string, number>;
   private readonly slots = new Map<string, Set<number>>();
 
   constructor(readonly id: string, readonly type: string, readonly location: string) {}
@@ -60,6 +63,7 @@ export class SourceHealth {
     this.lastObjectAt = d.lastObjectAt;
     this.lastCommitAt = d.lastCommitAt;
     this.lastError = d.lastError;
+    this.counters = d.counters;
     for (const [k, v] of Object.entries(d.slots ?? {})) this.slots.set(k, new Set(v));
   }
 
@@ -108,7 +112,7 @@ export class SourceHealth {
     return {
       id: this.id, type: this.type, location: this.location, objects: { ...this.objects }, kinds: this.stats.kinds, notices: this.notices,
       newestEventTime: this.newestEventTime ? new Date(this.newestEventTime).toISOString() : undefined,
-      lastPollAt: this.lastPollAt, lastObjectAt: this.lastObjectAt, lastCommitAt: this.lastCommitAt, lastError: this.lastError,
+      lastPollAt: this.lastPollAt, lastObjectAt: this.lastObjectAt, lastCommitAt: this.lastCommitAt, lastError: this.lastError, counters: this.counters,
       slots: Object.fromEntries([...this.slots].map(([k, v]) => [k, [...v]])),
     };
   }

@@ -208,6 +208,7 @@ export class Ingestor {
       p.seen = new Set();
       this.commits++;
       h.lastCommitAt = new Date().toISOString();
+      if (s.counters) h.counters = s.counters();
       await this.o.store.putDoc('ingest-health', s.id, '', h.data()).catch(() => undefined);
       await s.committed?.(batch, failed).catch((e) => { h.error(e); });
       if (this.o.onCommit && (flushed.created.length || flushed.updated.length || done.length)) {
@@ -227,6 +228,7 @@ export class Ingestor {
   /** Health of every source (API, metrics, status). */
   view(): ReturnType<SourceHealth['view']>[] {
     const now = Date.now();
+    for (const s of this.o.sources) if (s.counters) this.health.get(s.id)!.counters = s.counters();
     return [...this.health.values()].map((h) => h.view(now));
   }
 }

@@ -56,7 +56,8 @@ export function printStatus(v: StatusView): string {
       const bad = Object.entries(s.kinds).flatMap(([k, st]) => Object.entries(st!.bad).map(([r, b]) => `  ${k} ${r}: ${b!.count} (e.g. ${b!.samples[0]?.object ?? ''}${b!.samples[0]?.excerpt ? `: ${b!.samples[0].excerpt.slice(0, 60)}` : ''})`));
       const notices = Object.entries(s.notices).map(([r, n]) => `  ${r}: ${n.count} (e.g. ${n.samples[0]})`);
       const gaps = s.gaps.filter((g) => g.missingSlots > 0).map((g) => `  gap ${g.accountId}/${g.region}: ${g.missingSlots} missing 5-minute file(s), latest ${g.recent.at(-1)}`);
-      if (bad.length + notices.length + gaps.length) out.push('', `${s.id}:`, ...bad, ...notices, ...gaps);
+      const counters = Object.entries(s.counters ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');
+      if (bad.length + notices.length + gaps.length || counters) out.push('', `${s.id}:${counters ? ` ${counters}` : ''}`, ...bad, ...notices, ...gaps);
     }
   }
   if (v.notifiers?.length) {

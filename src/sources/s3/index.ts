@@ -205,6 +205,10 @@ export class S3Source implements ContinuousSource {
     return ready;
   }
 
+  counters(): Record<string, number> {
+    return { partitions: this.partitions.length, layoutPartitions: this.partitions.filter((p) => p.layout).length };
+  }
+
   async committed(objects: SourceObject[]): Promise<void> {
     const cursor = await this.loadCursor();
     let moved = false;

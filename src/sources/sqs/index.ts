@@ -178,6 +178,10 @@ export class SqsSource implements ContinuousSource {
     }
   }
 
+  counters(): Record<string, number> {
+    return { messagesReceived: this.stats.received, messagesDeleted: this.stats.deleted, messagesInFlight: this.inFlight.size };
+  }
+
   async poll(): Promise<SourceObject[]> {
     if (!this.loop) { this.loop = this.receiveLoop(); this.startHeartbeat(); }
     if (this.lastError) throw new Error(`cannot receive from ${this.cfg.queueUrl}: ${this.lastError.name}: ${this.lastError.message}`);

@@ -75,6 +75,7 @@ test('S3 notifications via SQS (fauxqs, real SDK): objects read once, messages d
     assert.equal(h.notices['bad-message']?.count, 1);
     assert.match(h.notices['bad-message']!.samples[0], /no Records/);
     assert.equal(h.gaps[0]?.accountId, '111122223333', 'org-trail key names feed the gap report');
+    assert.deepEqual(h.counters, { messagesReceived: 4, messagesDeleted: 4, messagesInFlight: 0 });
     // a redelivered notification (a crash between the commit and the delete): skipped, deleted
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: notification(key(0), bodies[0].length) }));
     await until('the redelivery is seen', () => ing.view()[0].objects.alreadyProcessed === 1);
