@@ -28,19 +28,23 @@ export function SummaryPage() {
   const { api, detectorId } = useApp();
   const stats = useAsync(async () => {
     const q = (groupBy: string, maxResults = 10) => api.statistics(detectorId, { findingCriteria: CURRENT, groupBy, maxResults, orderBy: 'DESC' }).then((r) => r.findingStatistics);
-    const [sev, date, types, resources, accounts] = await Promise.all([
+    const [sev, date, types, accounts] = await Promise.all([
       api.statistics(detectorId, { findingCriteria: CURRENT, findingStatisticTypes: ['COUNT_BY_SEVERITY'] }).then((r) => r.findingStatistics.countBySeverity as Record<string, number>),
-      q('DATE', 100), q('FINDING_TYPE'), q('RESOURCE'), q('ACCOUNT'),
+      q('DATE', 100), q('FINDING_TYPE'), q('ACCOUNT'),
     ]);
     const bands = SEVERITY_BANDS.map((b) => ({ ...b, count: Object.entries(sev ?? {}).filter(([s]) => Number(s) >= b.min && Number(s) <= b.max + 0.05).reduce((n, [, c]) => n + c, 0) }));
     return {
       bands,
       days: dailySeries((date.groupedByDate ?? []) as { date: number; totalFindings: number }[]),
       types: (types.groupedByFindingType ?? []) as { findingType: string; totalFindings: number; lastGeneratedAt: number }[],
-      resources: (resources.groupedByResource ?? []) as { resourceId: string; resourceType: string; accountId: string; totalFindings: number }[],
       accounts: (accounts.groupedByAccount ?? []) as { accountId: string; totalFindings: number; lastGeneratedAt: number }[],
     };
   }, [api, detectorId]);
+  // grouping by resource reads every finding (no kept counts; seconds with millions) and the server
+  // answers one query at a time: asked after the rest, its panel fills in on its own
+  const statsReady = !!stats.data;
+  const resources = useAsync(async () => (statsReady ? ((await api.statistics(detectorId, { findingCriteria: CURRENT, groupBy: 'RESOURCE', maxResults: 10, orderBy: 'DESC' }))
+    .findingStatistics.groupedByResource ?? []) as { resourceId: string; resourceType: string; accountId: string; totalFindings: number }[] : undefined), [api, detectorId, statsReady]);
   const health = useAsync(() => api.ingestion(), [api]);
   const s = stats.data;
   return (
@@ -73,8 +77,10 @@ export function SummaryPage() {
           </div>
           <div className="panel">
             <h2>Most affected resources</h2>
-            <table><thead><tr><th scope="col">Resource</th><th scope="col">Account</th><th scope="col" className="num">Findings</th></tr></thead><tbody>
-              {s.resources.map((r) => <tr key={`${r.accountId}/${r.resourceId}`}><td><span className="muted">{r.resourceType}</span> {r.resourceId ? <Link to={findingsLink([resourceRow(r.resourceType, r.resourceId)])}>{r.resourceId}</Link> : '—'}</td><td>{r.accountId}</td><td className="num">{fmtNum(r.totalFindings)}</td></tr>)}
+            <ErrorBox error={resources.error} retry={resources.reload} />
+            {!resources.data && !resources.error && <Loading what="resources" />}
+            <table data-testid="resources"><thead><tr><th scope="col">Resource</th><th scope="col">Account</th><th scope="col" className="num">Findings</th></tr></thead><tbody>
+              {(resources.data ?? []).map((r) => <tr key={`${r.accountId}/${r.resourceId}`}><td><span className="muted">{r.resourceType}</span> {r.resourceId ? <Link to={findingsLink([resourceRow(r.resourceType, r.resourceId)])}>{r.resourceId}</Link> : '—'}</td><td>{r.accountId}</td><td className="num">{fmtNum(r.totalFindings)}</td></tr>)}
             </tbody></table>
           </div>
           <div className="panel">
