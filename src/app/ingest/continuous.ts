@@ -9,7 +9,7 @@ import { makeSource } from '../../sources/registry.js';
 import type { Store } from '../../store/index.js';
 import { Notifications, type FindingEvent } from '../../notify/index.js';
 import { makeNotifier } from '../../notify/registry.js';
-import { Ingestor, sourceContext } from './index.js';
+import { Ingestor, sourceContext, type IngestOptions } from './index.js';
 import { liveHandles } from './metrics.js';
 import type { SourceHealthView } from './health.js';
 import type { NotifierStats } from '../../notify/index.js';
@@ -32,6 +32,19 @@ export interface ContinuousOptions {
   exportTickMs?: number;
 }
 
+/** The ingest loop's view of the threat lists: a signature of what is in use, and the indexes. */
+export function intelFor(store: Store, intel: IntelManager, log?: ContinuousOptions['log']): NonNullable<IngestOptions['intel']> {
+  return {
+    // what decides the indexes: which lists are in use and their content
+    signature: async () => JSON.stringify((await store.listIntelLists()).map((l) => [l.id, l.activate, l.status, l.sha256, l.purpose, l.role])),
+    build: async () => {
+      const { services, problems } = await intel.buildServices();
+      for (const p of problems) log?.('warn', `intel: ${p}`);
+      return services;
+    },
+  };
+}
+
 export async function startContinuous(config: ServeConfig, store: Store, intel: IntelManager, o: ContinuousOptions = {}): Promise<ContinuousHandle> {
   const ctx = sourceContext(store);
   const sources = config.sources.map((c) => makeSource(c as never, ctx));
@@ -46,10 +59,8 @@ export async function startContinuous(config: ServeConfig, store: Store, intel: 
     : undefined;
   let ingestor: Ingestor | undefined;
   if (sources.length) {
-    const { services, problems } = await intel.buildServices();
-    for (const p of problems) o.log?.('warn', `intel: ${p}`);
     ingestor = new Ingestor({
-      store, sources, services, defaultRegion: config.region, log: o.log,
+      store, sources, intel: intelFor(store, intel, o.log), defaultRegion: config.region, log: o.log,
       onCommit: notifications ? (n) => notifications.onCommit(n.created, n.updated) : undefined,
     });
     await ingestor.start();

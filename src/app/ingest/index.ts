@@ -40,6 +40,13 @@ export interface IngestOptions {
   commitAfterMs?: number;
   detectors?: readonly Detector[];
   enrichers?: readonly Enricher[];
+  /**
+   * Threat and trusted lists, rebuilt when they change (lists added, activated, refreshed through
+   * the API while serving). Checked before a poll's objects are read, when everything before is
+   * committed; the engine is rebuilt from that checkpoint with the new lists, so nothing read is
+   * lost or read twice.
+   */
+  intel?: { signature(): Promise<string>; build(): Promise<EngineServices> };
   /** After each checkpoint (notifications hang here). Errors are logged, never undo the commit. */
   onCommit?: (n: CommitNotice) => void | Promise<void>;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
@@ -53,6 +60,7 @@ export function ownFiles(store: Store): Set<string> {
 export function sourceContext(store: Store): SourceContext { return { store, ignore: ownFiles(store) }; }
 
 class Pipeline {
+  services?: EngineServices;
   engine!: Engine;
   state!: StateRegistry;
   findings!: FindingsService;
@@ -68,7 +76,7 @@ class Pipeline {
     this.state = new StateRegistry();
     this.state.preload(await this.o.store.loadState());
     this.findings = new FindingsService();
-    this.engine = new Engine(this.o.detectors ?? DETECTORS, this.o.enrichers ?? ENRICHERS, (c) => this.findings.submit(c), { services: this.o.services }, this.state);
+    this.engine = new Engine(this.o.detectors ?? DETECTORS, this.o.enrichers ?? ENRICHERS, (c) => this.findings.submit(c), { services: this.services ?? this.o.services }, this.state);
     const engine = this.engine;
     this.tap = { process: (e: Parameters<Engine['process']>[0]) => { if (e.time > this.newest) this.newest = e.time; engine.process(e); } } as unknown as Engine;
     this.seen = new Set();
@@ -85,6 +93,9 @@ export class Ingestor {
   private readonly nextPoll = new Map<string, number>();
   /** Checkpoints taken since start. */
   commits = 0;
+  private intelSignature?: string;
+  /** Times the threat lists were reloaded while running. */
+  intelReloads = 0;
 
   constructor(private readonly o: IngestOptions) {
     this.pipeline = new Pipeline(o);
@@ -101,6 +112,10 @@ export class Ingestor {
     for (const s of this.o.sources) {
       const saved = await this.o.store.getDoc<SourceHealthData>('ingest-health', s.id);
       if (saved) this.health.get(s.id)!.restore(saved);
+    }
+    if (this.o.intel) {
+      this.intelSignature = await this.o.intel.signature();
+      this.pipeline.services = await this.o.intel.build();
     }
     await this.pipeline.load();
     this.running = true;
@@ -147,6 +162,8 @@ export class Ingestor {
     }
     for (const n of s.notices?.splice(0) ?? []) h.notice(n.reason, n.uri);
     if (objects.length === 0) return 0;
+    // every earlier object is committed here: the engine may be rebuilt from the store
+    await this.reloadIntelIfChanged();
     const every = this.o.commitEvery ?? 25;
     const afterMs = this.o.commitAfterMs ?? 2000;
     let batchStart = Date.now();
@@ -222,6 +239,22 @@ export class Ingestor {
       s.retry?.(batch);
       await p.load();
       return false;
+    }
+  }
+
+  /** Between checkpoints: new lists → a new engine restored from the last checkpoint. */
+  private async reloadIntelIfChanged(): Promise<void> {
+    if (!this.o.intel) return;
+    try {
+      const sig = await this.o.intel.signature();
+      if (sig === this.intelSignature) return;
+      this.pipeline.services = await this.o.intel.build();
+      this.intelSignature = sig;
+      await this.pipeline.load();
+      this.intelReloads++;
+      this.log('info', 'threat lists changed: reloaded for ingestion');
+    } catch (e) {
+      this.log('warn', `threat lists: ${(e as Error).message}`);
     }
   }
 

@@ -126,3 +126,30 @@ test('between full rescans, file system events alone bring new files in, also in
     await store.close();
   }
 });
+
+test('a threat list added while serving applies to the next objects, without losing or re-reading any', async () => {
+  const { IntelManager } = await import('../../intel/manager.js');
+  const { intelFor } = await import('./continuous.js');
+  const root = mkdtempSync(join(tmpdir(), 'vigil-watch-'));
+  const logs = join(root, 'logs');
+  const listBuckets = (i: number) => ctRecord({ eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', sourceIPAddress: '91.92.251.103', readOnly: true, eventTime: `2026-03-02T09:0${i}:00Z` });
+  put(logs, 'a.json', cloudTrailFile([listBuckets(1)]));
+  const store = await openStore(join(root, 'v.db'));
+  const intel = new IntelManager(store, { cacheDir: join(root, 'intel') });
+  const src = new FolderSource({ type: 'folder', path: logs, settleMs: 0 }, sourceContext(store));
+  const ing = new Ingestor({ store, sources: [src], intel: intelFor(store, intel) });
+  await ing.start({ loop: false });
+  await until('a.json is read', async () => (await ing.pollOnce(src)) > 0);
+  const types = async () => (await store.queryFindings({ limit: 100 })).map((f) => f.type);
+  assert.deepEqual(await types(), [], 'no list yet');
+  writeFileSync(join(root, 'bad-ips.txt'), '91.92.251.103\n');
+  const l = await intel.add({ name: 'incident', location: join(root, 'bad-ips.txt'), format: 'TXT', role: 'THREAT' });
+  assert.equal(l.status, 'ACTIVE');
+  put(logs, 'b.json', cloudTrailFile([listBuckets(2)]));
+  await until('b.json is read', async () => (await ing.pollOnce(src)) > 0);
+  assert.equal(ing.intelReloads, 1);
+  assert.deepEqual(await types(), ['Recon:IAMUser/MaliciousIPCaller.Custom']);
+  assert.equal(ing.view()[0].objects.read, 2, 'a.json is not read again');
+  await ing.stop();
+  await store.close();
+});
