@@ -18,6 +18,8 @@ import { CreateDetectorCommand, CreateFilterCommand, CreateSampleFindingsCommand
 import { startHarness, scanSamples, KEYS, REGION, ADMIN_ACCOUNT, MEMBER1_ACCOUNT, MEMBER2_ACCOUNT, type Harness, type Key } from '../api/harness.js';
 import { DETECTORS } from '../../src/detectors/registry.js';
 import { detectorIdFor } from '../../src/findings/index.js';
+import { sampleCandidate } from '../../src/findings/samples.js';
+import { buildFinding } from '../../src/findings/build.js';
 import { CONSOLE_DIR } from '../../src/api/routes/console.js';
 
 const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
@@ -223,6 +225,32 @@ describe('web console in chromium', { skip }, () => {
     await page.getByText('Raw JSON').click();
     await waitText(page.locator('pre.raw'), new RegExp(id));
     await shot('finding-detail');
+  });
+
+  test('finding detail: the anomaly explanation, threat-intel evidence and the remote IP with ASN and country', async () => {
+    const now = Date.now();
+    const c = {
+      ...sampleCandidate('Discovery:IAMUser/AnomalousBehavior', ADMIN_ACCOUNT, REGION, now), key: 'console-anomaly',
+      title: 'Unusual API calls by ci-deployer', description: 'APIs commonly used in attacks were invoked by ci-deployer.',
+      additionalInfo: { unusualCountry: 'Brazil' },
+      threatIntelligenceDetails: [{ threatListName: 'ProofPoint', threatNames: ['Known attacker'] }],
+      detection: { anomaly: {
+        profiles: { 'arn:aws:iam::111111111111:user/ci-deployer': { asnOrg: [{ profileType: 'FREQUENCY', profileSubtype: 'FREQUENT', observations: { text: ['AS16509 AMAZON-02 (seen on 41 of 42 days)'] } }] } },
+        unusual: { behavior: { 'arn:aws:iam::111111111111:user/ci-deployer': { asnOrg: { profileType: 'FREQUENCY', profileSubtype: 'UNSEEN', observations: { text: ['AS4134 CHINANET (never seen before)'] } } } } },
+      } },
+    };
+    const f = buildFinding(c as never, 3, now - 3_600_000, now, new Date(now).toISOString());
+    await h.server.store.commit({ findings: [f] });
+    await page.goto(`${h.url}/console/findings/${f.id}`);
+    const why = page.getByRole('region', { name: 'Why this is unusual' });
+    const text = await waitText(why, /never seen before/);
+    assert.match(text, /ci-deployer/);
+    assert.match(text, /AS4134 CHINANET \(never seen before\)/);
+    assert.match(text, /AS16509 AMAZON-02 \(seen on 41 of 42 days\)/);
+    assert.match(text, /Unusual country\s*Brazil/);
+    assert.match(await waitText(page.getByRole('region', { name: 'Threat-intel evidence' }), /ProofPoint/), /Known attacker/);
+    assert.match(await waitText(page.getByRole('region', { name: 'Actor' }), /ASN/), /AS-1 GeneratedFindingASNOrg[\s\S]*Country\s*GeneratedFindingCountryName/);
+    await shot('finding-anomaly');
   });
 
   test('suppression: "suppress like this" pre-fills, preview counts, saving it archives a new matching finding; reorder', async () => {

@@ -28,6 +28,9 @@ function Props({ value, skip = [] }: { value: unknown; skip?: string[] }): React
   );
 }
 
+/** Anomaly feature names as GuardDuty's console words them. */
+const FEATURE: Record<string, string> = { asnOrg: 'Network (ASN)', userAgent: 'User agent', api: 'API', country: 'Country', userType: 'User type', bucket: 'S3 bucket', userName: 'User name' };
+
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return <section className="panel" aria-label={title}><h2>{title}</h2>{children}</section>;
 }
@@ -96,7 +99,7 @@ function Anomaly({ detection, additionalInfo }: { detection: unknown; additional
                 const usual = isObj(profiles[scope]) ? (profiles[scope] as Obj)[feature] : undefined;
                 return (
                   <tr key={feature}>
-                    <th scope="row">{words(feature)}</th>
+                    <th scope="row">{FEATURE[feature] ?? words(feature)}</th>
                     <td>{texts(o).join('; ')} {isObj(o) && o.profileSubtype ? <span className="tag">{String(o.profileSubtype).toLowerCase()}</span> : null}</td>
                     <td>{Array.isArray(usual) ? usual.flatMap(texts).join('; ') : '—'}</td>
                   </tr>
