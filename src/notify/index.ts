@@ -64,7 +64,7 @@ export class Notifications {
       return { n, cfg: (isNotifier(c) ? {} : c) as NotifierConfig, queue: [], busy: false, stats: { name: n.name, sent: 0, failed: 0, retried: 0, deadLettered: 0, queued: 0 } };
     });
     // updates are looked at every minute; each detector's period decides when they go
-    if (this.lanes.length) { this.timer = setInterval(() => void this.publishUpdates(), Math.min(60_000, o.frequencyMs ?? 60_000)); this.timer.unref(); }
+    if (this.lanes.length) { this.timer = setInterval(() => { this.publishUpdates().catch((e) => o.log?.('error', `notifications: ${(e as Error).message}`)); }, Math.min(60_000, o.frequencyMs ?? 60_000)); this.timer.unref(); }
   }
 
   get stats(): NotifierStats[] { return this.lanes.map((l) => ({ ...l.stats, queued: l.queue.length })); }

@@ -138,7 +138,13 @@ export class Ingestor {
         if (!this.running) break;
         if ((this.nextPoll.get(s.id) ?? 0) > now) continue;
         this.nextPoll.set(s.id, Date.now() + s.intervalMs);
-        await this.pollOnce(s);
+        try {
+          await this.pollOnce(s);
+        } catch (e) {
+          // never let one source's surprise stop the loop (or the process)
+          this.health.get(s.id)!.error(e);
+          this.log('error', `source ${s.id}: ${(e as Error).stack ?? e}`);
+        }
         this.nextPoll.set(s.id, Math.min(this.nextPoll.get(s.id)!, Date.now() + s.intervalMs));
       }
       if (!this.running) break;

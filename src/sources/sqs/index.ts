@@ -154,7 +154,7 @@ export class SqsSource implements ContinuousSource {
    */
   private startHeartbeat(): void {
     const vis = this.cfg.visibilityTimeout ?? 300;
-    this.heartbeat = setInterval(() => { this.extending ??= this.extend(vis).finally(() => { this.extending = undefined; }); }, Math.max(1000, (vis * 1000) / 3));
+    this.heartbeat = setInterval(() => { this.extending ??= this.extend(vis).catch((e: Error) => { this.lastError = e; }).finally(() => { this.extending = undefined; }); }, Math.max(1000, (vis * 1000) / 3));
     this.heartbeat.unref();
   }
 
@@ -208,7 +208,7 @@ export class SqsSource implements ContinuousSource {
     // not deleted: made visible again so SQS redelivers them now
     const ps = new Set<Pending>();
     for (const o of objects) { const m = this.from.get(o as S3Object); if (m) ps.add(m.p); this.from.delete(o as S3Object); }
-    void this.release(ps);
+    void this.release(ps).catch(() => undefined);
   }
 
   async stop(): Promise<void> {
