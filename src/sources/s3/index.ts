@@ -167,6 +167,15 @@ export class S3Source implements ContinuousSource {
   }
 
   async poll(): Promise<SourceObject[]> {
+    try {
+      return await this.list();
+    } catch (e) {
+      const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+      throw new Error(`cannot list ${this.location}: ${err.name ?? 'Error'}${err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : ''}${err.message && err.message !== err.name ? `: ${err.message}` : ''}`);
+    }
+  }
+
+  private async list(): Promise<SourceObject[]> {
     const cursor = await this.loadCursor();
     const client = await this.s3();
     const now = Date.now();
