@@ -374,6 +374,22 @@ describe('web console in chromium', { skip }, () => {
     await page.locator('[data-testid="count-high"]').waitFor();
   });
 
+  test('a read-only key sees everything the administrator sees and is offered no changes', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(KEYS.readOnly);
+    await waitText(page.locator('.who'), /read-only/);
+    await goFindings();
+    assert.ok(await rows().count() > 0);
+    assert.equal(await page.getByRole('button', { name: 'Archive selected' }).count(), 0);
+    await page.locator('table.findings tbody a').first().click();
+    await page.getByRole('region', { name: 'Overview' }).waitFor();
+    for (const name of ['Archive', 'Unarchive', 'Useful', 'Not useful']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
+    await page.getByRole('link', { name: 'Suppression rules' }).click();
+    await page.getByText('no-port-probes').first().waitFor();
+    assert.equal(await page.getByRole('button', { name: 'New suppression rule' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: /^Move / }).count(), 0);
+  });
+
   test("a member sees only its own account's findings", async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Access key ID').waitFor();

@@ -41,7 +41,7 @@ Then, in another terminal:
         out.write(`administrator key${s.adminKeyIds.length > 1 ? 's' : ''}: ${s.adminKeyIds.join(', ') || '(from the configuration)'}\n`);
       }
       for (const src of s.continuous.ingestor?.sources ?? []) out.write(`watching ${src.location}\n`);
-      out.write(`\nTry: aws guardduty list-detectors --endpoint-url ${s.url}\nHealth: ${s.url}/vigil/health  Metrics: ${s.url}/vigil/metrics\n`);
+      out.write(`\nConsole: ${s.url}/ (sign in with an access key)\nTry: aws guardduty list-detectors --endpoint-url ${s.url}\nHealth: ${s.url}/vigil/health  Metrics: ${s.url}/vigil/metrics\n`);
       const stop = async () => { await s.stop(); process.exit(0); };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
