@@ -352,6 +352,7 @@ describe('web console in chromium', { skip }, () => {
       notifiers: [{ name: 'soc-webhook', sent: 42, failed: 1, retried: 2, deadLettered: 0, queued: 0, lastSentAt: iso(30_000) }],
     }) }));
     await page.getByRole('link', { name: 'Summary' }).click();
+    await waitText(page.getByTestId('ingestion-glance'), /1 continuous source, lag up to 7 min, 1 with a recent error/);
     await page.getByRole('link', { name: 'Ingestion health' }).click();
     const source = page.getByRole('region', { name: 'Source trail' });
     const text = await waitText(source, /120,345/);

@@ -45,7 +45,10 @@ export function SummaryPage() {
   const statsReady = !!stats.data;
   const resources = useAsync(async () => (statsReady ? ((await api.statistics(detectorId, { findingCriteria: CURRENT, groupBy: 'RESOURCE', maxResults: 10, orderBy: 'DESC' }))
     .findingStatistics.groupedByResource ?? []) as { resourceId: string; resourceType: string; accountId: string; totalFindings: number }[] : undefined), [api, detectorId, statsReady]);
-  const health = useAsync(() => api.ingestion(), [api]);
+  const health = useAsync(async () => {
+    const [scans, live] = await Promise.all([api.ingestion(), api.ingestionSources().catch(() => ({ sources: [] as Record<string, unknown>[] }))]);
+    return { ...scans, sources: live.sources ?? [] };
+  }, [api]);
   const s = stats.data;
   return (
     <section aria-labelledby="summary-h">
@@ -101,16 +104,23 @@ export function SummaryPage() {
   );
 }
 
-function IngestionGlance({ data }: { data: { logTypes: Record<string, unknown>[]; lists: Record<string, unknown>[] } }) {
+function IngestionGlance({ data }: { data: { logTypes: Record<string, unknown>[]; lists: Record<string, unknown>[]; sources: Record<string, unknown>[] } }) {
   const bad = data.logTypes.reduce((n, l) => n + (Number(l.bad) || 0), 0);
   const records = data.logTypes.reduce((n, l) => n + (Number(l.records) || 0), 0);
   const last = data.logTypes.map((l) => String(l.lastProcessedAt ?? '')).sort().at(-1);
   const listErrors = data.lists.filter((l) => l.status === 'ERROR' || l.lastError).length;
+  const lags = data.sources.map((s) => Number(s.lagSeconds)).filter((x) => Number.isFinite(x));
+  const failing = data.sources.filter((s) => s.lastError).length;
+  const maxLag = lags.length ? Math.max(...lags) : undefined;
   return (
-    <p>
+    <p data-testid="ingestion-glance">
       {fmtNum(records)} records read from {data.logTypes.length} log types, last {fmtAgo(last || undefined)};{' '}
       <span className={bad ? 'warn' : ''}>{fmtNum(bad)} bad records</span>; {data.lists.length} threat/trusted lists
-      {listErrors ? <span className="warn"> ({listErrors} with errors)</span> : ''}. <Link to="/ingestion">Details</Link>
+      {listErrors ? <span className="warn"> ({listErrors} with errors)</span> : ''}
+      {data.sources.length > 0 && <>; {data.sources.length} continuous source{data.sources.length === 1 ? '' : 's'}
+        {maxLag !== undefined && <>, lag up to {maxLag < 120 ? `${Math.round(maxLag)} s` : `${Math.round(maxLag / 60)} min`}</>}
+        {failing ? <span className="warn">, {failing} with a recent error</span> : ''}</>}
+      . <Link to="/ingestion">Details</Link>
     </p>
   );
 }
