@@ -83,7 +83,7 @@ export function SummaryPage() {
             <ErrorBox error={resources.error} retry={resources.reload} />
             {!resources.data && !resources.error && <Loading what="resources" />}
             <table data-testid="resources"><thead><tr><th scope="col">Resource</th><th scope="col">Account</th><th scope="col" className="num">Findings</th></tr></thead><tbody>
-              {(resources.data ?? []).map((r) => <tr key={`${r.accountId}/${r.resourceId}`}><td><span className="muted">{r.resourceType}</span> {r.resourceId ? <Link to={findingsLink([resourceRow(r.resourceType, r.resourceId)])}>{r.resourceId}</Link> : '—'}</td><td>{r.accountId}</td><td className="num">{fmtNum(r.totalFindings)}</td></tr>)}
+              {(resources.data ?? []).map((r) => <tr key={`${r.accountId}/${r.resourceId}`}><td><span className="muted">{r.resourceType}</span> {r.resourceId ? <Link to={findingsLink([resourceRow(r.resourceType, r.resourceId)])}>{r.resourceId}</Link> : '—'}</td><td className="nowrap">{r.accountId}</td><td className="num">{fmtNum(r.totalFindings)}</td></tr>)}
             </tbody></table>
           </div>
           <div className="panel">
@@ -115,7 +115,7 @@ function IngestionGlance({ data }: { data: { logTypes: Record<string, unknown>[]
   return (
     <p data-testid="ingestion-glance">
       {fmtNum(records)} records read from {data.logTypes.length} log types, last {fmtAgo(last || undefined)};{' '}
-      <span className={bad ? 'warn' : ''}>{fmtNum(bad)} bad records</span>; {data.lists.length} threat/trusted lists
+      <span className={bad ? 'warn' : ''}>{fmtNum(bad)} bad record{bad === 1 ? '' : 's'}</span>; {data.lists.length} threat/trusted lists
       {listErrors ? <span className="warn"> ({listErrors} with errors)</span> : ''}
       {data.sources.length > 0 && <>; {data.sources.length} continuous source{data.sources.length === 1 ? '' : 's'}
         {maxLag !== undefined && <>, lag up to {maxLag < 120 ? `${Math.round(maxLag)} s` : `${Math.round(maxLag / 60)} min`}</>}
