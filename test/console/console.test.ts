@@ -205,6 +205,23 @@ describe('web console in chromium', { skip }, () => {
     assert.ok(second.length === 10 && second[0] >= first[9]);
     await page.getByRole('button', { name: 'Previous page' }).click();
     await waitText(page.locator('.pager span'), /Page 1/);
+    // archive two rows from the list, find them under Archived, unarchive them
+    await page.locator('table.findings[aria-busy="false"]').waitFor();
+    const boxes = page.locator('table.findings tbody input[type=checkbox]');
+    const ids = (await Promise.all([0, 1].map((i) => boxes.nth(i).getAttribute('aria-label')))).map((l) => l!.split(' ').pop()!);
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole('button', { name: 'Archive selected', exact: true }).click();
+    await waitText(page.getByRole('status').filter({ hasText: /archived/ }), /2 findings archived/);
+    const archived = async () => ((await h.sdk(KEYS.admin).send(new GetFindingsCommand({ DetectorId: h.adminDetectorId, FindingIds: ids }))).Findings ?? []).map((f) => f.Service?.Archived);
+    assert.deepEqual(await archived(), [true, true]);
+    await goFindings(`?criteria=${encodeURIComponent(JSON.stringify({ criterion: { id: { eq: ids }, 'service.archived': { eq: ['true'] } } }))}`);
+    assert.equal(await rows().count(), 2);
+    await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
+    await page.getByRole('button', { name: 'Unarchive selected' }).click();
+    await waitText(page.getByRole('status').filter({ hasText: /unarchived/ }), /2 findings unarchived/);
+    await page.getByText('No findings match.').waitFor();
+    assert.deepEqual(await archived(), [false, false]);
   });
 
   test('finding detail: readable sections, archive, feedback', async () => {
@@ -381,7 +398,7 @@ describe('web console in chromium', { skip }, () => {
     await waitText(page.locator('.who'), /read-only/);
     await goFindings();
     assert.ok(await rows().count() > 0);
-    assert.equal(await page.getByRole('button', { name: 'Archive selected' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Archive selected', exact: true }).count(), 0);
     await page.locator('table.findings tbody a').first().click();
     await page.getByRole('region', { name: 'Overview' }).waitFor();
     for (const name of ['Archive', 'Unarchive', 'Useful', 'Not useful']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, name);
