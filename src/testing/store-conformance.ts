@@ -137,6 +137,10 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     const page = await s.pageFindings({ criteria, limit: 50, sort: { attribute: 'severity', order: 'DESC' } });
     assert.deepEqual(page.findings.map((f) => f.resource.instanceDetails?.instanceId), ['i-5', 'i-11', 'i-9']); // severities 7, 6, 4
     assert.equal(page.cursor, undefined);
+    const byInstance = await s.pageFindings({ criteria: { criterion: { 'resource.instanceDetails.instanceId': { equals: ['i-3', 'i-10', 'i-99'] } } }, limit: 50 });
+    assert.deepEqual(byInstance.findings.map((f) => f.resource.instanceDetails?.instanceId).sort(), ['i-10', 'i-3']);
+    const instanceStats = await s.findingStatistics({ criteria: { criterion: { 'resource.instanceDetails.instanceId': { eq: ['i-3', 'i-4'] } } }, groupBy: 'FINDING_TYPE', order: 'DESC', limit: 10 });
+    assert.deepEqual(instanceStats.map((r) => [r.key, r.total]), [['Impact:EC2/PortSweep', 1], ['Recon:EC2/Portscan', 1]]);
     const bySev = await s.findingStatistics({ accountIds: ['111122223333'], groupBy: 'FINDING_TYPE', order: 'DESC', limit: 10 });
     assert.deepEqual(bySev.map((r) => [r.key, r.total]), [['Impact:EC2/PortSweep', 5], ['Recon:EC2/Portscan', 5]]);
     const byRes = await s.findingStatistics({ criteria, groupBy: 'RESOURCE', order: 'DESC', limit: 2 });

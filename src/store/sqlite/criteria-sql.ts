@@ -38,6 +38,8 @@ export function sortExpression(attribute: string): { sql: string; args: unknown[
   return { sql: 'json_extract(json, ?)', args: [`$.${attribute}`] };
 }
 
+const INSTANCE_ID = 'resource.instanceDetails.instanceId';
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface SqlCriteria {
@@ -56,7 +58,18 @@ export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteri
   const columns = new Set<string>();
   for (const [field, cond] of Object.entries(criteria?.criterion ?? {})) {
     const c = columnOf(field);
-    if (!c || cond.matches || cond.notMatches) { residual[field] = cond; continue; }
+    if (!c || cond.matches || cond.notMatches) {
+      residual[field] = cond;
+      // a finding's resource_id is its instance id whenever it has one (migration 3's order), so
+      // "instance id equals" narrows to indexed rows first; the exact test stays in the residual
+      const eq = cond.eq ?? cond.equals;
+      if (field === INSTANCE_ID && eq?.length && eq.every((v) => v !== '') && !cond.matches && !cond.notMatches) {
+        where.push(`resource_id IN (${eq.map(() => '?').join(',')})`);
+        args.push(...eq.map(String));
+        columns.add('resource_id');
+      }
+      continue;
+    }
     columns.add(c.col);
     const eq = cond.eq ?? cond.equals, neq = cond.neq ?? cond.notEquals;
     const range: [string, number | undefined][] = [['>', cond.gt ?? cond.greaterThan], ['>=', cond.gte ?? cond.greaterThanOrEqual],
