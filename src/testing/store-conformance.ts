@@ -156,6 +156,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     const types = ['Recon:EC2/Portscan', 'Impact:EC2/PortSweep', 'Trojan:EC2/BlackholeTraffic'];
     const fs = Array.from({ length: 30 }, (_, i) => sampleFinding(i.toString(16).padStart(32, '0'), {
       type: types[i % 3], severity: 2 + (i % 5), accountId: i % 4 ? '111122223333' : '444455556666', updatedAt: `2026-03-0${1 + (i % 3)}T10:00:00.000Z` }));
+    for (const [i, f] of fs.entries()) f.resource = { resourceType: 'Instance', instanceDetails: { instanceId: `i-${i % 7}` } };
     await s.commit({ findings: fs });
     // the same findings seen again: counts grow, some move a day on, some change severity
     await s.commit({ findings: fs.filter((_, i) => i % 2 === 0).map((f, i) => ({ ...f, severity: i % 3 ? f.severity : 8, updatedAt: '2026-03-05T08:00:00.000Z',
@@ -168,7 +169,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     };
     const active = { criterion: { 'service.archived': { eq: ['false'] } } };
-    const got = async (groupBy: 'FINDING_TYPE' | 'SEVERITY' | 'ACCOUNT' | 'DATE', criteria?: typeof active, accountIds?: string[]) =>
+    const got = async (groupBy: 'FINDING_TYPE' | 'SEVERITY' | 'ACCOUNT' | 'DATE' | 'RESOURCE', criteria?: typeof active, accountIds?: string[]) =>
       (await s.findingStatistics({ criteria, accountIds, groupBy, order: 'DESC', limit: 100 })).map((r) => [r.key, r.total]);
     const notArchived = (f: Finding) => !f.service.archived;
     assert.deepEqual(await got('FINDING_TYPE', active), expect((f) => f.type, notArchived));
@@ -176,6 +177,8 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     assert.deepEqual(await got('DATE', active), expect((f) => f.updatedAt.slice(0, 10), notArchived));
     assert.deepEqual(await got('ACCOUNT', { criterion: { 'service.archived': { eq: ['true'] } } }), expect((f) => f.accountId, (f) => f.service.archived));
     assert.deepEqual(await got('FINDING_TYPE', undefined, ['444455556666']), expect((f) => f.type, (f) => f.accountId === '444455556666'));
+    assert.deepEqual(await got('RESOURCE', active), expect((f) => f.resource.instanceDetails!.instanceId!, notArchived));
+    assert.deepEqual(await got('RESOURCE', undefined, ['111122223333']), expect((f) => f.resource.instanceDetails!.instanceId!, (f) => f.accountId === '111122223333'));
     // the same answer whether the summary or the findings answer (updatedAt is not in the summary)
     const viaRows = await s.findingStatistics({ criteria: { criterion: { 'service.archived': { eq: ['false'] }, updatedAt: { gte: 0 } } }, groupBy: 'FINDING_TYPE', order: 'DESC', limit: 100 });
     assert.deepEqual(viaRows.map((r) => [r.key, r.total]), await got('FINDING_TYPE', active));

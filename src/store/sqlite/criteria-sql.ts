@@ -51,6 +51,9 @@ export interface SqlCriteria {
 /** Columns of the finding_counts / finding_totals summaries (migrations 5, 6); statistics whose criteria use only these read them. */
 export const SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_id', 'type', 'severity', 'archived']);
 
+/** Columns of the finding_resources summary (migration 7), for grouping by resource. */
+export const RESOURCE_SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_id', 'archived', 'resource_type']);
+
 export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteria {
   const where: string[] = [];
   const args: unknown[] = [];

@@ -10,7 +10,7 @@ import { severityLevel, severityRange } from '../../core/index.js';
 import type { CommitBatch, FilterRecord, FindingPage, FindingPageQuery, FindingQuery, StateRow, StatsGroup, StatsRow, Store, StoreCounts, UsageRow } from '../types.js';
 import { compileCriteria } from '../../findings/criteria.js';
 import { resourceIdOf } from '../../findings/resource-id.js';
-import { SUMMARY_COLUMNS, criteriaToSql, sortExpression } from './criteria-sql.js';
+import { RESOURCE_SUMMARY_COLUMNS, SUMMARY_COLUMNS, criteriaToSql, sortExpression } from './criteria-sql.js';
 import { MIGRATIONS } from './migrations.js';
 import type { IntelList } from '../../intel/list.js';
 
@@ -224,6 +224,11 @@ export class SqliteStore implements Store {
       const rows = this.db.prepare(`SELECT ${key} AS k, SUM(n) AS n, MAX(last) AS last, MAX(severity) AS sev
           FROM ${table} ${sql} GROUP BY k ORDER BY n ${order}, k LIMIT ?`).all(...args, q.limit) as Row[];
       return rows.map((r) => ({ key: String(r.k), total: r.n as number, lastGeneratedAt: r.last as string, severity: r.sev as number }));
+    }
+    if (!residual && q.groupBy === 'RESOURCE' && [...columns].every((c) => RESOURCE_SUMMARY_COLUMNS.has(c))) {
+      const rows = this.db.prepare(`SELECT resource_id AS k, SUM(n) AS n, MAX(last) AS last, MIN(account_id) AS acct, MIN(resource_type) AS rtype
+          FROM finding_resources ${sql} GROUP BY k ORDER BY n ${order}, k LIMIT ?`).all(...args, q.limit) as Row[];
+      return rows.map((r) => ({ key: String(r.k), total: r.n as number, lastGeneratedAt: r.last as string, accountId: r.acct as string, resourceType: r.rtype as string }));
     }
     if (!residual) {
       // only the columns a group needs, so covering indexes answer without touching the rows

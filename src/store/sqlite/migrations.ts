@@ -169,4 +169,41 @@ export const MIGRATIONS: readonly string[] = [
       AND type = OLD.type AND severity = OLD.severity AND archived = OLD.archived;
   END;
   `,
+  // 7: finding counts per resource (region, account, archived, resource id and type), kept by
+  // triggers, so grouping by resource reads one row per resource instead of every finding
+  `
+  CREATE TABLE finding_resources (
+    region TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    archived INTEGER NOT NULL,
+    resource_id TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    last TEXT NOT NULL,
+    PRIMARY KEY (region, account_id, archived, resource_id, resource_type)
+  ) WITHOUT ROWID;
+  INSERT INTO finding_resources
+    SELECT region, account_id, archived, resource_id, resource_type, COUNT(*), MAX(updated_at) FROM findings GROUP BY 1, 2, 3, 4, 5;
+  CREATE TRIGGER finding_resources_insert AFTER INSERT ON findings BEGIN
+    INSERT INTO finding_resources VALUES (NEW.region, NEW.account_id, NEW.archived, NEW.resource_id, NEW.resource_type, 1, NEW.updated_at)
+      ON CONFLICT DO UPDATE SET n = n + 1, last = max(last, excluded.last);
+  END;
+  CREATE TRIGGER finding_resources_delete AFTER DELETE ON findings BEGIN
+    UPDATE finding_resources SET n = n - 1 WHERE region = OLD.region AND account_id = OLD.account_id AND archived = OLD.archived
+      AND resource_id = OLD.resource_id AND resource_type = OLD.resource_type;
+    DELETE FROM finding_resources WHERE n <= 0 AND region = OLD.region AND account_id = OLD.account_id AND archived = OLD.archived
+      AND resource_id = OLD.resource_id AND resource_type = OLD.resource_type;
+  END;
+  CREATE TRIGGER finding_resources_update AFTER UPDATE OF region, account_id, archived, resource_id, resource_type, updated_at ON findings
+  WHEN OLD.region IS NOT NEW.region OR OLD.account_id IS NOT NEW.account_id OR OLD.archived IS NOT NEW.archived
+    OR OLD.resource_id IS NOT NEW.resource_id OR OLD.resource_type IS NOT NEW.resource_type OR NEW.updated_at > OLD.updated_at
+  BEGIN
+    UPDATE finding_resources SET n = n - 1 WHERE region = OLD.region AND account_id = OLD.account_id AND archived = OLD.archived
+      AND resource_id = OLD.resource_id AND resource_type = OLD.resource_type;
+    DELETE FROM finding_resources WHERE n <= 0 AND region = OLD.region AND account_id = OLD.account_id AND archived = OLD.archived
+      AND resource_id = OLD.resource_id AND resource_type = OLD.resource_type;
+    INSERT INTO finding_resources VALUES (NEW.region, NEW.account_id, NEW.archived, NEW.resource_id, NEW.resource_type, 1, NEW.updated_at)
+      ON CONFLICT DO UPDATE SET n = n + 1, last = max(last, excluded.last);
+  END;
+  `,
 ];
