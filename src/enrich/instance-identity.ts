@@ -19,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { defineEnricher } from '../engine/index.js';
 import type { CloudTrailEvent, FlowEvent } from '../core/index.js';
+import { forEachCsvRecord } from '../intel/formats/csv.js';
 
 export interface InstanceInfo {
   instanceId: string;
@@ -75,20 +76,6 @@ function entry(o: Record<string, unknown>, eni?: string): [string, InstanceInfo]
   return [id, info];
 }
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '', q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (q) {
-      if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') q = false; else cur += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { out.push(cur); cur = ''; } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
 /** Parses an inventory file's text (JSON or CSV) into ENI → instance. Throws with the reason on a malformed file. */
 export function parseInventory(text: string): Map<string, InstanceInfo> {
   const map = new Map<string, InstanceInfo>();
@@ -101,14 +88,16 @@ export function parseInventory(text: string): Map<string, InstanceInfo> {
     for (const [r, eni] of rows) { const e = r && typeof r === 'object' ? entry(r, eni) : undefined; if (e) map.set(e[0], e[1]); }
     return map;
   }
-  const lines = t.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#'));
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim());
-  if (!header.some((h) => /instance/i.test(h))) throw new Error('inventory CSV needs a header naming an instance-id column');
-  for (const line of lines.slice(1)) {
-    const cells = splitCsvLine(line);
+  let header: string[] | undefined;
+  forEachCsvRecord(t, (cells) => {
+    if (!header) {
+      header = cells;
+      if (!header.some((h) => /instance/i.test(h))) throw new Error('inventory CSV needs a header naming an instance-id column');
+      return;
+    }
     const e = entry(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
     if (e) map.set(e[0], e[1]);
-  }
+  }, (line, message) => { throw new Error(`inventory CSV line ${line}: ${message}`); });
   return map;
 }
 

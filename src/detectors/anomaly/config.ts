@@ -7,6 +7,8 @@
  *   VIGIL_ANOMALY_MIN_SCORE        score an unseen API call needs to be reported (2)
  * VIGIL_BASELINE_LEARNING_DAYS is shared with the network baselines (per-instance profiles).
  */
+import { envNumber } from '../common/env.js';
+
 export interface BaselineConfig {
   learningDays: number;
   maxPrincipals: number;
@@ -16,22 +18,15 @@ export interface BaselineConfig {
   minScore: number;
 }
 
-function num(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 export function readBaselineConfig(env: NodeJS.ProcessEnv = process.env): BaselineConfig {
   return {
-    learningDays: num(env, 'VIGIL_BASELINE_LEARNING_DAYS', 7),
-    maxPrincipals: num(env, 'VIGIL_BASELINE_MAX_PRINCIPALS', 200_000),
-    retentionMs: num(env, 'VIGIL_BASELINE_RETENTION_DAYS', 90) * 86_400_000,
-    maxApis: num(env, 'VIGIL_BASELINE_MAX_APIS', 512),
+    learningDays: envNumber(env, 'VIGIL_BASELINE_LEARNING_DAYS', 7),
+    maxPrincipals: envNumber(env, 'VIGIL_BASELINE_MAX_PRINCIPALS', 200_000),
+    retentionMs: envNumber(env, 'VIGIL_BASELINE_RETENTION_DAYS', 90) * 86_400_000,
+    maxApis: envNumber(env, 'VIGIL_BASELINE_MAX_APIS', 512),
     maxValues: 64,
-    minScore: num(env, 'VIGIL_ANOMALY_MIN_SCORE', 2),
+    minScore: envNumber(env, 'VIGIL_ANOMALY_MIN_SCORE', 2),
   };
 }
 

@@ -10,6 +10,8 @@
  *   VIGIL_SPAMBOT_MIN_HOSTS         Spambot: distinct public SMTP hosts within an hour (5)
  *   VIGIL_DOS_MIN_PPS               DenialOfService.*: packets per second to one host, sustained over a minute (2,000)
  */
+import { envNumber } from '../common/env.js';
+
 export interface InstanceBaselineConfig {
   learningDays: number;
   maxProfiles: number;
@@ -24,25 +26,18 @@ export interface InstanceBaselineConfig {
   dosMinPps: number;
 }
 
-function num(env: NodeJS.ProcessEnv, name: string, dflt: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 export function readInstanceBaselineConfig(env: NodeJS.ProcessEnv = process.env): InstanceBaselineConfig {
   return {
-    learningDays: num(env, 'VIGIL_INSTANCE_LEARNING_DAYS', num(env, 'VIGIL_BASELINE_LEARNING_DAYS', 7)),
-    maxProfiles: num(env, 'VIGIL_INSTANCE_MAX_PROFILES', 100_000),
-    retentionMs: num(env, 'VIGIL_INSTANCE_RETENTION_DAYS', 30) * 86_400_000,
+    learningDays: envNumber(env, 'VIGIL_INSTANCE_LEARNING_DAYS', envNumber(env, 'VIGIL_BASELINE_LEARNING_DAYS', 7)),
+    maxProfiles: envNumber(env, 'VIGIL_INSTANCE_MAX_PROFILES', 100_000),
+    retentionMs: envNumber(env, 'VIGIL_INSTANCE_RETENTION_DAYS', 30) * 86_400_000,
     maxPorts: 128,
     maxResolvers: 12,
-    volumeFactor: num(env, 'VIGIL_VOLUME_FACTOR', 10),
-    volumeMinBytes: num(env, 'VIGIL_VOLUME_MIN_MB', 512) * 1_048_576,
-    spambotMinHosts: num(env, 'VIGIL_SPAMBOT_MIN_HOSTS', 5),
-    dosMinPps: num(env, 'VIGIL_DOS_MIN_PPS', 2_000),
+    volumeFactor: envNumber(env, 'VIGIL_VOLUME_FACTOR', 10),
+    volumeMinBytes: envNumber(env, 'VIGIL_VOLUME_MIN_MB', 512) * 1_048_576,
+    spambotMinHosts: envNumber(env, 'VIGIL_SPAMBOT_MIN_HOSTS', 5),
+    dosMinPps: envNumber(env, 'VIGIL_DOS_MIN_PPS', 2_000),
   };
 }
 
