@@ -10,9 +10,13 @@ const ROOT = join(HERE, '..');
 
 export interface SpawnOptions { pin?: string; nodeArgs: string[] }
 
-export function measure(mode: Mode, kind: BenchKind, dir: string, o: SpawnOptions): Promise<Measurement> {
-  const nodeArgv = ['--import', 'tsx', ...o.nodeArgs, join(HERE, 'measure.ts'), mode, kind, dir];
-  const [cmd, argv] = o.pin ? ['taskset', ['-c', o.pin, process.execPath, ...nodeArgv]] : [process.execPath, nodeArgv];
+/**
+ * Runs `node [nodeArgv] script args…` from the project root and resolves with the JSON of its
+ * `BENCH_RESULT` line; rejects with the exit code and the end of stderr when it fails or prints none.
+ */
+export function runResultChild<T>(label: string, nodeArgv: string[], script: string, args: string[], pin?: string): Promise<T> {
+  const full = [...nodeArgv, script, ...args];
+  const [cmd, argv] = pin ? ['taskset', ['-c', pin, process.execPath, ...full]] : [process.execPath, full];
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -22,11 +26,12 @@ export function measure(mode: Mode, kind: BenchKind, dir: string, o: SpawnOption
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      if (code !== 0 || !line) {
-        reject(new Error(`${mode} ${kind} failed (exit ${code}): ${err.trim().slice(-2000)}`));
-        return;
-      }
-      resolve(JSON.parse(line.slice(RESULT_MARK.length)) as Measurement);
+      if (code !== 0 || !line) reject(new Error(`${label} failed (exit ${code}): ${err.trim().slice(-2000)}`));
+      else resolve(JSON.parse(line.slice(RESULT_MARK.length)) as T);
     });
   });
+}
+
+export function measure(mode: Mode, kind: BenchKind, dir: string, o: SpawnOptions): Promise<Measurement> {
+  return runResultChild<Measurement>(`${mode} ${kind}`, ['--import', 'tsx', ...o.nodeArgs], join(HERE, 'measure.ts'), [mode, kind, dir], o.pin);
 }

@@ -9,10 +9,9 @@
  * they hold per principal (after a forced GC), the persisted snapshot size and the findings raised
  * on this random (benign-by-construction) activity.
  */
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULT_MARK } from '../protocol.js';
+import { runResultChild } from '../spawn.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -31,19 +30,7 @@ export interface BaselineBench {
 }
 
 function one(mode: BaselineRun['mode'], events: number, principals: number, seed: number, nodeArgs: string[]): Promise<BaselineRun> {
-  const argv = ['--expose-gc', '--import', 'tsx', ...nodeArgs, join(HERE, 'measure.ts'), mode, String(events), String(principals), String(seed)];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: join(HERE, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      if (code !== 0 || !line) reject(new Error(`baseline ${mode} failed (exit ${code}): ${err.slice(-1500)}`));
-      else resolve(JSON.parse(line.slice(RESULT_MARK.length)) as BaselineRun);
-    });
-  });
+  return runResultChild<BaselineRun>(`baseline ${mode}`, ['--expose-gc', '--import', 'tsx', ...nodeArgs], join(HERE, 'measure.ts'), [mode, String(events), String(principals), String(seed)]);
 }
 
 export async function runBaselineBench(events: number, principals: number, seed: number, nodeArgs: string[] = [], progress = (s: string) => process.stderr.write(s)): Promise<BaselineBench> {

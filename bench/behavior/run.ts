@@ -8,10 +8,9 @@
  * (after a forced GC), peak RSS, the persisted snapshot per instance and the findings raised on
  * this benign-by-construction traffic.
  */
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULT_MARK } from '../protocol.js';
+import { runResultChild } from '../spawn.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -28,19 +27,7 @@ export interface BehaviorBench {
 }
 
 function one(mode: BehaviorRun['mode'], flows: number, instances: number, seed: number, nodeArgs: string[]): Promise<BehaviorRun> {
-  const argv = ['--expose-gc', '--import', 'tsx', ...nodeArgs, join(HERE, 'measure.ts'), mode, String(flows), String(instances), String(seed)];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: join(HERE, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      if (code !== 0 || !line) reject(new Error(`behavior ${mode} failed (exit ${code}): ${err.slice(-1500)}`));
-      else resolve(JSON.parse(line.slice(RESULT_MARK.length)) as BehaviorRun);
-    });
-  });
+  return runResultChild<BehaviorRun>(`behavior ${mode}`, ['--expose-gc', '--import', 'tsx', ...nodeArgs], join(HERE, 'measure.ts'), [mode, String(flows), String(instances), String(seed)]);
 }
 
 export async function runBehaviorBench(flows: number, instances: number, seed: number, nodeArgs: string[] = [], progress = (s: string) => process.stderr.write(s)): Promise<BehaviorBench> {
