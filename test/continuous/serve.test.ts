@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -96,6 +96,13 @@ test('serve --watch: file → finding → signed webhook event; health in the AP
   assert.match(out, /Ingestion health/);
   assert.match(out, new RegExp(`folder:${logs.replace(/[/.]/g, '\\$&')}`));
   assert.match(out, /unknown gzip-corrupt: 1 \(e\.g\. .*broken\.json\.gz/);
+  // a --db that does not exist is reported, not created
+  const missing = join(dir, 'typo.db');
+  const r = await new Promise<{ code: number | null; stderr: string }>((res) => execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'status', '--db', missing],
+    { cwd: ROOT }, (e, _o, err) => res({ code: e ? (e as { code?: number }).code ?? 1 : 0, stderr: err })));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /no database at .*typo\.db/);
+  assert.equal(existsSync(missing), false);
 });
 
 test('bad source and notifier configuration: a clear message and exit code 2, nothing started', async () => {

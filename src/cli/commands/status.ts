@@ -4,6 +4,7 @@
  * view (sources and notifiers); otherwise from the database (`--db`): what each continuous
  * source saved at its last checkpoint, and what was read per log type (scans included).
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
@@ -34,6 +35,8 @@ async function fromApi(url: string): Promise<StatusView> {
 }
 
 async function fromDb(db: string): Promise<StatusView> {
+  // a status check never creates a database: a wrong --db is a mistake to report
+  if (db !== ':memory:' && !existsSync(db)) fail(`no database at ${db}: pass --db <file> (as given to vigil scan or vigil serve), or --url of a running vigil serve`, 2);
   const store = await openStore(db).catch((e: Error) => fail(`cannot open ${db}: ${e.message}`));
   try {
     const saved = await store.listDocs<SourceHealthData>('ingest-health');
