@@ -18,6 +18,8 @@ export function sampleFinding(id: string, over: { type?: string; severity?: numb
   };
 }
 
+const CONNECTION = { blocked: false, connectionDirection: 'OUTBOUND' as const, protocol: 'TCP' };
+
 export function storeConformance(name: string, open: () => Promise<Store>): void {
   const fresh = async () => { const s = await open(); await s.migrate(); return s; };
 
@@ -182,6 +184,42 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     // the same answer whether the summary or the findings answer (updatedAt is not in the summary)
     const viaRows = await s.findingStatistics({ criteria: { criterion: { 'service.archived': { eq: ['false'] }, updatedAt: { gte: 0 } } }, groupBy: 'FINDING_TYPE', order: 'DESC', limit: 100 });
     assert.deepEqual(viaRows.map((r) => [r.key, r.total]), await got('FINDING_TYPE', active));
+    await s.close();
+  });
+
+  test(`${name}: criteria on attributes inside the finding (IPs, keys, buckets, API, domain) follow updates and deletes`, async () => {
+    const s = await fresh();
+    const fs = Array.from({ length: 6 }, (_, i) => {
+      const f = sampleFinding(i.toString(16).padStart(32, '0'));
+      f.resource = i % 2
+        ? { resourceType: 'S3Bucket', s3BucketDetails: [{ name: `bucket-${i}` }, { name: 'shared-bucket' }], accessKeyDetails: { accessKeyId: `AKIA${i}`, userName: 'alice' } }
+        : { resourceType: 'Instance', instanceDetails: { instanceId: `i-${i}`, networkInterfaces: [{ networkInterfaceId: `eni-${i}`, privateIpAddress: `10.0.0.${i}` }] } };
+      f.service.action = i % 2
+        ? { actionType: 'AWS_API_CALL', awsApiCallAction: { api: i === 1 ? 'GetObject' : 'PutObject', serviceName: 's3.amazonaws.com', callerType: 'Remote IP', remoteIpDetails: { ipAddressV4: `198.51.100.${i}` } } }
+        : { actionType: 'NETWORK_CONNECTION', networkConnectionAction: { ...CONNECTION, remoteIpDetails: { ipAddressV4: `203.0.113.${i}` }, localIpDetails: { ipAddressV4: `10.0.0.${i}` } } };
+      return f;
+    });
+    await s.commit({ findings: fs });
+    const ids = async (criterion: Record<string, { eq: string[] }>) =>
+      (await s.pageFindings({ criteria: { criterion }, limit: 50 })).findings.map((f) => f.id.slice(-1)).sort().join('');
+    assert.equal(await ids({ 'resource.s3BucketDetails.name': { eq: ['shared-bucket'] } }), '135');
+    assert.equal(await ids({ 'resource.s3BucketDetails.name': { eq: ['bucket-3', 'nope'] } }), '3');
+    assert.equal(await ids({ 'resource.accessKeyDetails.userName': { eq: ['alice'] } }), '135');
+    assert.equal(await ids({ 'service.action.awsApiCallAction.api': { eq: ['GetObject'] } }), '1');
+    assert.equal(await ids({ 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': { eq: ['203.0.113.2', '203.0.113.4'] } }), '24');
+    assert.equal(await ids({ 'resource.instanceDetails.networkInterfaces.privateIpAddress': { eq: ['10.0.0.0'] } }), '0');
+    // the same value under another attribute does not match
+    assert.equal(await ids({ 'service.action.networkConnectionAction.localIpDetails.ipAddressV4': { eq: ['203.0.113.2'] } }), '');
+    // a later occurrence from another address replaces the old one; deleted findings are gone
+    const moved: Finding = { ...fs[2], service: { ...fs[2].service, count: 2, action: { actionType: 'NETWORK_CONNECTION', networkConnectionAction: { ...CONNECTION, remoteIpDetails: { ipAddressV4: '192.0.2.9' } } } } };
+    await s.commit({ findings: [moved] });
+    assert.equal(await ids({ 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': { eq: ['203.0.113.2', '203.0.113.4'] } }), '4');
+    assert.equal(await ids({ 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': { eq: ['192.0.2.9'] } }), '2');
+    await s.deleteFindings([fs[4].id]);
+    assert.equal(await ids({ 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': { eq: ['203.0.113.2', '203.0.113.4'] } }), '');
+    // statistics narrow the same way
+    const st = await s.findingStatistics({ criteria: { criterion: { 'resource.accessKeyDetails.userName': { eq: ['alice'] } } }, groupBy: 'ACCOUNT', order: 'DESC', limit: 5 });
+    assert.deepEqual(st.map((r) => [r.key, r.total]), [['111122223333', 3]]);
     await s.close();
   });
 

@@ -40,6 +40,25 @@ export function sortExpression(attribute: string): { sql: string; args: unknown[
 
 const INSTANCE_ID = 'resource.instanceDetails.instanceId';
 
+/**
+ * Criteria whose values migration 8 keeps as indexed terms (finding_terms), with their field codes;
+ * "equals" on them first narrows to the findings holding one of the values.
+ */
+export const TERM_FIELDS: Readonly<Record<string, number>> = {
+  'resource.accessKeyDetails.accessKeyId': 1,
+  'resource.accessKeyDetails.principalId': 2,
+  'resource.accessKeyDetails.userName': 3,
+  'resource.s3BucketDetails.name': 4,
+  'resource.instanceDetails.networkInterfaces.networkInterfaceId': 5,
+  'resource.instanceDetails.networkInterfaces.privateIpAddress': 6,
+  'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': 7,
+  'service.action.networkConnectionAction.localIpDetails.ipAddressV4': 8,
+  'service.action.awsApiCallAction.remoteIpDetails.ipAddressV4': 9,
+  'service.action.awsApiCallAction.api': 10,
+  'service.action.dnsRequestAction.domain': 11,
+  'service.action.portProbeAction.portProbeDetails.remoteIpDetails.ipAddressV4': 12,
+};
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface SqlCriteria {
@@ -66,10 +85,16 @@ export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteri
       // a finding's resource_id is its instance id whenever it has one (migration 3's order), so
       // "instance id equals" narrows to indexed rows first; the exact test stays in the residual
       const eq = cond.eq ?? cond.equals;
-      if (field === INSTANCE_ID && eq?.length && eq.every((v) => v !== '') && !cond.matches && !cond.notMatches) {
+      if (!eq?.length || !eq.every((v) => v !== '') || cond.matches || cond.notMatches) continue;
+      if (field === INSTANCE_ID) {
         where.push(`resource_id IN (${eq.map(() => '?').join(',')})`);
         args.push(...eq.map(String));
         columns.add('resource_id');
+      } else if (Object.hasOwn(TERM_FIELDS, field)) {
+        // values as the JSON holds them: text, so only text criteria values can match
+        where.push(`id IN (SELECT id FROM finding_terms WHERE field = ? AND value IN (${eq.map(() => '?').join(',')}))`);
+        args.push(TERM_FIELDS[field], ...eq.map(String));
+        columns.add('finding_terms');
       }
       continue;
     }
