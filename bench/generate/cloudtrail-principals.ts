@@ -88,7 +88,8 @@ export function buildPrincipals(rng: Prng, accounts: string[]): Map<string, Acco
       // an instance's credentials leave through its own NAT gateway / Elastic IP, an AWS address (EC2 3.208.0.0/12)
       const ips = ipsFor(rng, egress, 2);
       roles.push({
-        type: 'AssumedRole', account, arn, ips: session.startsWith('i-') ? [natAddress(ips[0])] : ips, agents: agentsFor(rng, 2),
+        // a person signs in from one office; workloads spread over the account's egress addresses
+        type: 'AssumedRole', account, arn, ips: session.startsWith('i-') ? [natAddress(ips[0])] : session.includes('@') ? [ips[0]] : ips, agents: agentsFor(rng, 2),
         identity: {
           type: 'AssumedRole', principalId: `${roleId}:${session}`, arn, accountId: account, accessKeyId: `ASIA${rng.alnum(16)}`,
           sessionContext: {
@@ -116,7 +117,8 @@ export function buildPrincipals(rng: Prng, accounts: string[]): Map<string, Acco
 export function iamUser(rng: Prng, account: string, name: string, egress: string[]): Principal {
   const arn = `arn:aws:iam::${account}:user/${name}`;
   return {
-    type: 'IAMUser', account, arn, ips: ipsFor(rng, egress, 2), agents: agentsFor(rng, 2),
+    // one address per person (the egress addresses are random worldwide: two would be two countries)
+    type: 'IAMUser', account, arn, ips: ipsFor(rng, egress, 2).slice(0, 1), agents: agentsFor(rng, 2),
     identity: { type: 'IAMUser', principalId: `AIDA${rng.alnum(17)}`, arn, accountId: account, accessKeyId: `AKIA${rng.alnum(16)}`, userName: name },
   };
 }
