@@ -42,7 +42,8 @@ const WIDE_APIS = 4_096, WIDE_VALUES = 1_024;
  * `scope`: 'principal' (every feature, evicting the stalest value at a cap), 'account' (every
  * feature, saturating) or 'org' (API names only, saturating).
  */
-function learn(store: KeyedState<Profile>, key: string, e: CloudTrailEvent, day: number, scope: 'principal' | 'account' | 'org'): void {
+/** Observes the event in one scope's profile; true when it held something new (a value, or a value's or the profile's new day). */
+function learn(store: KeyedState<Profile>, key: string, e: CloudTrailEvent, day: number, scope: 'principal' | 'account' | 'org'): boolean {
   const c = baselineConfig();
   let p = store.get(key);
   let changed = false;
@@ -60,6 +61,7 @@ function learn(store: KeyedState<Profile>, key: string, e: CloudTrailEvent, day:
   }
   // refresh recency and expiry on change, and at least hourly so the profile span keeps growing in the snapshot
   if (changed || e.time - prevLast > 3_600_000) store.set(key, p);
+  return changed;
 }
 
 interface Scored { score: number; reasons: string[]; scopes: Scope[]; frequencies: Record<string, Record<string, string>> }
@@ -126,7 +128,10 @@ export const iamAnomaly = defineDetector({
         if (r && r.score >= c.minScore) emit(e, tactic, r, ctx.emit);
       }
     }
-    learn(st.principals, principal, e, day, 'principal');
+    // the account and organisation profiles observe every event of their principals, so an event
+    // with nothing new for its principal (the common repeat: same API, network, client, day) has
+    // nothing new for them either; they still see each principal's first event of every day
+    if (!learn(st.principals, principal, e, day, 'principal')) return;
     learn(st.accounts, e.accountId, e, day, 'account');
     learn(st.orgs, org, e, day, 'org');
   },

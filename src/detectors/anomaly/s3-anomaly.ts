@@ -128,6 +128,8 @@ export const s3Anomaly = defineDetector({
     if (e.enrich.uaFamily) changed = observe(p, 'ua', e.enrich.uaFamily, day, c.maxValues) || changed;
     if (e.enrich.country) changed = observe(p, 'cc', e.enrich.country, day, c.maxValues) || changed;
     if (changed || e.time - prevLast > HOUR_MS) profiles.set(key, p);
+    // nothing new for the principal → nothing new for its account and organisation (see iam-anomaly)
+    if (!changed) return;
     learnWide(accounts, e.accountId, e, bucket, day, true);
     learnWide(orgs, orgKey, e, bucket, day, false);
   },
