@@ -20,12 +20,13 @@
  *     an unknown AWS address while the same access key is also used from the instance's usual
  *     public address → InsideAWS (High). Anything else is learned as the instance's address.
  */
-import { defineDetector, type KeyedState } from '../../engine/index.js';
+import { defineDetector, type DetectorContext, type KeyedState } from '../../engine/index.js';
 import type { CloudTrailEvent } from '../../core/index.js';
 import { SEVERITY, ipv4ToInt, isPrivateV4 } from '../../core/index.js';
 import { accessKeyResource, apiCallAction, fromCloudTrail, param } from '../common/cloudtrail.js';
 import { fromLambdaRuntime } from '../../enrich/user-agent.js';
 import { netText } from './common.js';
+import { perContext } from '../common/per-context.js';
 
 const OUTSIDE = 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS';
 const INSIDE = 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS';
@@ -62,6 +63,17 @@ function remember(list: string[], v: string): void {
   list.push(v);
 }
 
+/** The detector's state namespaces, looked up once per context. */
+const handles = perContext((ctx: DetectorContext) => ({
+  people: ctx.state<number>('people-addresses', { maxEntries: 200_000, ttlMs: 30 * DAY }),
+  accounts: ctx.state<number>('accounts', { maxEntries: 100_000, ttlMs: 90 * DAY }),
+  functions: ctx.state<string[]>('lambda-functions', { maxEntries: 100_000, ttlMs: 90 * DAY }),
+  lambdas: ctx.state<number>('lambda-sessions', { maxEntries: 200_000, ttlMs: 30 * DAY }),
+  usualState: ctx.state<Usual>('usual', { maxEntries: 500_000, ttlMs: 30 * DAY }),
+  workloads: ctx.state<string>('workload-addresses', { maxEntries: 500_000, ttlMs: 30 * DAY }),
+  keys: ctx.state<string>('key-addresses', { maxEntries: 500_000, ttlMs: 12 * 3_600_000 }),
+}));
+
 export const credentialExfiltration = defineDetector({
   id: 'credential-exfiltration',
   description: 'Instance and Lambda credentials used outside their usual network (outside AWS, or from another account)',
@@ -69,33 +81,27 @@ export const credentialExfiltration = defineDetector({
   findingTypes: [OUTSIDE, INSIDE, LAMBDA],
   onEvent(e, ctx) {
     const en = e.enrich;
-    const people = ctx.state<number>('people-addresses', { maxEntries: 200_000, ttlMs: 30 * DAY });
-    const accounts = ctx.state<number>('accounts', { maxEntries: 100_000, ttlMs: 90 * DAY });
+    const { people, accounts, functions, lambdas, usualState, workloads, keys } = handles(ctx);
     if (accounts.get(e.accountId) === undefined || (e.time & 0xfff) === 0) accounts.set(e.accountId, 1);
-    if (e.eventSource === 'lambda.amazonaws.com' && (e.eventName.startsWith('CreateFunction') || e.eventName.startsWith('UpdateFunctionConfiguration'))) learnFunction(e, ctx.state<string[]>('lambda-functions', { maxEntries: 100_000, ttlMs: 90 * DAY }));
+    if (e.eventSource === 'lambda.amazonaws.com' && (e.eventName.startsWith('CreateFunction') || e.eventName.startsWith('UpdateFunctionConfiguration'))) learnFunction(e, functions);
     const ip = en.callerIp;
     if (ip === '' || en.viaAwsService) return;
     if (isPerson(e)) { if (people.get(ip) === undefined) people.set(ip, 1); return; }
     if (e.identity.type !== 'AssumedRole') return;
 
     // learn Lambda sessions: the runtime's user agent, or a function created with this role
-    const lambdas = ctx.state<number>('lambda-sessions', { maxEntries: 200_000, ttlMs: 30 * DAY });
     const pid = e.identity.principalId ?? '';
     const instance = isInstanceCredential(e);
     let lambda = false;
     if (!instance) {
       if (fromLambdaRuntime(e.userAgent)) { if (lambdas.get(pid) === undefined) lambdas.set(pid, 1); lambda = true; } else lambda = lambdas.get(pid) !== undefined;
       if (!lambda) {
-        const fns = ctx.state<string[]>('lambda-functions', { maxEntries: 100_000, ttlMs: 90 * DAY });
         const role = e.identity.sessionContext?.sessionIssuer?.arn ?? '';
-        lambda = (fns.get(role) ?? []).includes(sessionName(e));
+        lambda = (functions.get(role) ?? []).includes(sessionName(e));
       }
     }
     if (!instance && !lambda) return;
 
-    const usualState = ctx.state<Usual>('usual', { maxEntries: 500_000, ttlMs: 30 * DAY });
-    const workloads = ctx.state<string>('workload-addresses', { maxEntries: 500_000, ttlMs: 30 * DAY });
-    const keys = ctx.state<string>('key-addresses', { maxEntries: 500_000, ttlMs: 12 * 3_600_000 });
     const account = e.identity.accountId ?? e.accountId;
     const endpoint = typeof e.raw.vpcEndpointId === 'string' ? e.raw.vpcEndpointId : '';
     const endpointAccount = typeof e.raw.vpcEndpointAccountId === 'string' ? e.raw.vpcEndpointAccountId : '';

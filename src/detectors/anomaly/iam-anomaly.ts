@@ -13,26 +13,27 @@
  * The finding carries GuardDuty's `detection.anomaly` (usual profiles and the unusual values per
  * scope) and the same facts in additionalInfo. S3 data events are left to s3-anomaly.
  */
-import { defineDetector, type KeyedState } from '../../engine/index.js';
+import { defineDetector, type DetectorContext, type KeyedState } from '../../engine/index.js';
 import type { CloudTrailEvent, FindingCandidate } from '../../core/index.js';
 import { accessKeyResource, apiCallAction, fromCloudTrail, userNameOf } from '../common/cloudtrail.js';
 import { baselineConfig } from './config.js';
 import { anomalyDetection, netOf, netText, type Scope } from './common.js';
 import { dayOf, daysBefore, frequencyBefore, mature, newProfile, observe, touch, type Profile } from './profile.js';
 import { TACTIC_APIS, TACTIC_OF, TACTIC_SEVERITY, type Tactic } from './tactics.js';
+import { perContext } from '../common/per-context.js';
 
 const ORG_ALL = 'organization';
 
 interface Profiles { principals: KeyedState<Profile>; accounts: KeyedState<Profile>; orgs: KeyedState<Profile> }
 
-function stores(ctx: { state<V>(name: string, opts?: { maxEntries?: number; ttlMs?: number }): KeyedState<V> }): Profiles {
+const stores = perContext((ctx: DetectorContext): Profiles => {
   const c = baselineConfig();
   return {
     principals: ctx.state<Profile>('principals', { maxEntries: c.maxPrincipals, ttlMs: c.retentionMs }),
     accounts: ctx.state<Profile>('accounts', { maxEntries: 100_000, ttlMs: c.retentionMs }),
     orgs: ctx.state<Profile>('orgs', { maxEntries: 1_000, ttlMs: c.retentionMs }),
   };
-}
+});
 
 /** Caps of a wide scope (account, organisation): values it may hold before it saturates. */
 const WIDE_APIS = 4_096, WIDE_VALUES = 1_024;
