@@ -192,7 +192,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     const fs = Array.from({ length: 6 }, (_, i) => {
       const f = sampleFinding(i.toString(16).padStart(32, '0'));
       f.resource = i % 2
-        ? { resourceType: 'S3Bucket', s3BucketDetails: [{ name: `bucket-${i}` }, { name: 'shared-bucket' }], accessKeyDetails: { accessKeyId: `AKIA${i}`, userName: 'alice' } }
+        ? { resourceType: 'S3Bucket', s3BucketDetails: [{ name: `bucket-${i}`, owner: { name: 'nested-name' } }, { name: 'shared-bucket' }], accessKeyDetails: { accessKeyId: `AKIA${i}`, userName: 'alice' } }
         : { resourceType: 'Instance', instanceDetails: { instanceId: `i-${i}`, networkInterfaces: [{ networkInterfaceId: `eni-${i}`, privateIpAddress: `10.0.0.${i}` }] } };
       f.service.action = i % 2
         ? { actionType: 'AWS_API_CALL', awsApiCallAction: { api: i === 1 ? 'GetObject' : 'PutObject', serviceName: 's3.amazonaws.com', callerType: 'Remote IP', remoteIpDetails: { ipAddressV4: `198.51.100.${i}` } } }
@@ -208,7 +208,8 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     assert.equal(await ids({ 'service.action.awsApiCallAction.api': { eq: ['GetObject'] } }), '1');
     assert.equal(await ids({ 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': { eq: ['203.0.113.2', '203.0.113.4'] } }), '24');
     assert.equal(await ids({ 'resource.instanceDetails.networkInterfaces.privateIpAddress': { eq: ['10.0.0.0'] } }), '0');
-    // the same value under another attribute does not match
+    // the same value under another attribute, or deeper under the same name, does not match
+    assert.equal(await ids({ 'resource.s3BucketDetails.name': { eq: ['nested-name'] } }), '');
     assert.equal(await ids({ 'service.action.networkConnectionAction.localIpDetails.ipAddressV4': { eq: ['203.0.113.2'] } }), '');
     // a later occurrence from another address replaces the old one; deleted findings are gone
     const moved: Finding = { ...fs[2], service: { ...fs[2].service, count: 2, action: { actionType: 'NETWORK_CONNECTION', networkConnectionAction: { ...CONNECTION, remoteIpDetails: { ipAddressV4: '192.0.2.9' } } } } };
@@ -217,6 +218,9 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     assert.equal(await ids({ 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': { eq: ['192.0.2.9'] } }), '2');
     await s.deleteFindings([fs[4].id]);
     assert.equal(await ids({ 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': { eq: ['203.0.113.2', '203.0.113.4'] } }), '');
+    // other operators on the same attributes still work (through the JSON)
+    const notAlice = (await s.pageFindings({ criteria: { criterion: { 'resource.accessKeyDetails.userName': { neq: ['alice'] } } }, limit: 50 })).findings;
+    assert.deepEqual(notAlice.map((f) => f.id.slice(-1)).sort().join(''), '02');
     // statistics narrow the same way
     const st = await s.findingStatistics({ criteria: { criterion: { 'resource.accessKeyDetails.userName': { eq: ['alice'] } } }, groupBy: 'ACCOUNT', order: 'DESC', limit: 5 });
     assert.deepEqual(st.map((r) => [r.key, r.total]), [['111122223333', 3]]);

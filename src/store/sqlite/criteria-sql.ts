@@ -42,7 +42,7 @@ const INSTANCE_ID = 'resource.instanceDetails.instanceId';
 
 /**
  * Criteria whose values migration 8 keeps as indexed terms (finding_terms), with their field codes;
- * "equals" on them first narrows to the findings holding one of the values.
+ * "equals" on them is answered from the terms (other operators stay with the JSON predicate).
  */
 export const TERM_FIELDS: Readonly<Record<string, number>> = {
   'resource.accessKeyDetails.accessKeyId': 1,
@@ -73,7 +73,17 @@ export const SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_
 /** Columns of the finding_resources summary (migration 7), for grouping by resource. */
 export const RESOURCE_SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_id', 'archived', 'resource_type']);
 
-export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteria {
+/**
+ * How many findings hold one of `values` under a term field, counting no further than `limit`:
+ * lets the translation choose between driving the query from the terms (few matches) and
+ * testing each finding for membership while walking the sort order (many matches).
+ */
+export type TermCounter = (field: number, values: string[], limit: number) => number;
+
+/** Matches past which a term condition is tested per row instead of driving the query. */
+export const TERM_DRIVE_LIMIT = 5_000;
+
+export function criteriaToSql(criteria: FindingCriteria | undefined, countTerms?: TermCounter): SqlCriteria {
   const where: string[] = [];
   const args: unknown[] = [];
   const residual: Record<string, Condition> = {};
@@ -81,20 +91,27 @@ export function criteriaToSql(criteria: FindingCriteria | undefined): SqlCriteri
   for (const [field, cond] of Object.entries(criteria?.criterion ?? {})) {
     const c = columnOf(field);
     if (!c || cond.matches || cond.notMatches) {
+      const eq = cond.eq ?? cond.equals;
+      const only = (k: keyof Condition) => Object.keys(cond).every((o) => o === k);
+      // "equals" alone on a term field is answered exactly by the terms (no JSON test left)
+      if (Object.hasOwn(TERM_FIELDS, field) && eq?.length && (only('eq') || only('equals'))) {
+        // values as the JSON holds them, compared as text like the JSON predicate does. Few
+        // matches: the terms drive the query (id index). Many (a value most findings share):
+        // `+id` keeps SQLite walking the sort order and testing membership, so a page stops early
+        const values = eq.map(String);
+        const many = countTerms !== undefined && countTerms(TERM_FIELDS[field], values, TERM_DRIVE_LIMIT + 1) > TERM_DRIVE_LIMIT;
+        where.push(`${many ? '+id' : 'id'} IN (SELECT id FROM finding_terms WHERE field = ? AND value IN (${values.map(() => '?').join(',')}))`);
+        args.push(TERM_FIELDS[field], ...values);
+        columns.add('finding_terms');
+        continue;
+      }
       residual[field] = cond;
       // a finding's resource_id is its instance id whenever it has one (migration 3's order), so
       // "instance id equals" narrows to indexed rows first; the exact test stays in the residual
-      const eq = cond.eq ?? cond.equals;
-      if (!eq?.length || !eq.every((v) => v !== '') || cond.matches || cond.notMatches) continue;
-      if (field === INSTANCE_ID) {
+      if (field === INSTANCE_ID && eq?.length && eq.every((v) => v !== '') && !cond.matches && !cond.notMatches) {
         where.push(`resource_id IN (${eq.map(() => '?').join(',')})`);
         args.push(...eq.map(String));
         columns.add('resource_id');
-      } else if (Object.hasOwn(TERM_FIELDS, field)) {
-        // values as the JSON holds them: text, so only text criteria values can match
-        where.push(`id IN (SELECT id FROM finding_terms WHERE field = ? AND value IN (${eq.map(() => '?').join(',')}))`);
-        args.push(TERM_FIELDS[field], ...eq.map(String));
-        columns.add('finding_terms');
       }
       continue;
     }

@@ -179,7 +179,9 @@ export class SqliteStore implements Store {
   }
 
   private scope(q: { accountIds?: string[]; region?: string; criteria?: FindingPageQuery['criteria'] }) {
-    const c = criteriaToSql(q.criteria);
+    const c = criteriaToSql(q.criteria, (field, values, limit) => (this.db.prepare(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM finding_terms WHERE field = ? AND value IN (${values.map(() => '?').join(',')}) LIMIT ?)`)
+      .get(field, ...values, limit) as Row).n as number);
     const where = [...c.where];
     const args = [...c.args];
     if (q.accountIds) { where.push(q.accountIds.length ? `account_id IN (${q.accountIds.map(() => '?').join(',')})` : '0'); args.push(...q.accountIds); }

@@ -208,24 +208,29 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 8: attributes kept only in the finding JSON that analysts filter on (access keys, buckets, IPs,
   // API, domain, network interfaces), as (field, value, finding id) terms kept by triggers from the
-  // JSON itself, so "equals" on them narrows to indexed rows instead of reading every finding.
-  // Field codes and criterion names match TERM_FIELDS in criteria-sql.ts (a test checks it); a
-  // pattern may match a little more than its criterion (the exact test stays on the JSON).
+  // JSON itself, so "equals" on them is answered from an index instead of reading every finding.
+  // A term is a scalar at exactly the criterion's path: its parent object's path (array elements
+  // at any index, nothing nested deeper) and its key. Field codes and criterion names match
+  // TERM_FIELDS in criteria-sql.ts (a test checks it).
   `
-  CREATE TABLE finding_term_fields (field INTEGER PRIMARY KEY, criterion TEXT NOT NULL UNIQUE, subtree TEXT NOT NULL, pattern TEXT NOT NULL);
+  CREATE TABLE finding_term_fields (
+    field INTEGER PRIMARY KEY, criterion TEXT NOT NULL UNIQUE, subtree TEXT NOT NULL,
+    parent TEXT NOT NULL, deeper TEXT NOT NULL, key TEXT NOT NULL
+  );
   INSERT INTO finding_term_fields VALUES
-    (1, 'resource.accessKeyDetails.accessKeyId', '$.resource', '$.resource.accessKeyDetails.accessKeyId'),
-    (2, 'resource.accessKeyDetails.principalId', '$.resource', '$.resource.accessKeyDetails.principalId'),
-    (3, 'resource.accessKeyDetails.userName', '$.resource', '$.resource.accessKeyDetails.userName'),
-    (4, 'resource.s3BucketDetails.name', '$.resource', '$.resource.s3BucketDetails[[]*].name'),
-    (5, 'resource.instanceDetails.networkInterfaces.networkInterfaceId', '$.resource', '$.resource.instanceDetails.networkInterfaces[[]*].networkInterfaceId'),
-    (6, 'resource.instanceDetails.networkInterfaces.privateIpAddress', '$.resource', '$.resource.instanceDetails.networkInterfaces[[]*].privateIpAddress'),
-    (7, 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4', '$.service.action', '$.service.action.networkConnectionAction.remoteIpDetails.ipAddressV4'),
-    (8, 'service.action.networkConnectionAction.localIpDetails.ipAddressV4', '$.service.action', '$.service.action.networkConnectionAction.localIpDetails.ipAddressV4'),
-    (9, 'service.action.awsApiCallAction.remoteIpDetails.ipAddressV4', '$.service.action', '$.service.action.awsApiCallAction.remoteIpDetails.ipAddressV4'),
-    (10, 'service.action.awsApiCallAction.api', '$.service.action', '$.service.action.awsApiCallAction.api'),
-    (11, 'service.action.dnsRequestAction.domain', '$.service.action', '$.service.action.dnsRequestAction.domain'),
-    (12, 'service.action.portProbeAction.portProbeDetails.remoteIpDetails.ipAddressV4', '$.service.action', '$.service.action.portProbeAction.portProbeDetails[[]*].remoteIpDetails.ipAddressV4');
+    (1, 'resource.accessKeyDetails.accessKeyId', '$.resource', '$.resource.accessKeyDetails', '', 'accessKeyId'),
+    (2, 'resource.accessKeyDetails.principalId', '$.resource', '$.resource.accessKeyDetails', '', 'principalId'),
+    (3, 'resource.accessKeyDetails.userName', '$.resource', '$.resource.accessKeyDetails', '', 'userName'),
+    (4, 'resource.s3BucketDetails.name', '$.resource', '$.resource.s3BucketDetails[[]*]', '$.resource.s3BucketDetails[[]*][.[]*', 'name'),
+    (5, 'resource.instanceDetails.networkInterfaces.networkInterfaceId', '$.resource', '$.resource.instanceDetails.networkInterfaces[[]*]', '$.resource.instanceDetails.networkInterfaces[[]*][.[]*', 'networkInterfaceId'),
+    (6, 'resource.instanceDetails.networkInterfaces.privateIpAddress', '$.resource', '$.resource.instanceDetails.networkInterfaces[[]*]', '$.resource.instanceDetails.networkInterfaces[[]*][.[]*', 'privateIpAddress'),
+    (7, 'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4', '$.service.action', '$.service.action.networkConnectionAction.remoteIpDetails', '', 'ipAddressV4'),
+    (8, 'service.action.networkConnectionAction.localIpDetails.ipAddressV4', '$.service.action', '$.service.action.networkConnectionAction.localIpDetails', '', 'ipAddressV4'),
+    (9, 'service.action.awsApiCallAction.remoteIpDetails.ipAddressV4', '$.service.action', '$.service.action.awsApiCallAction.remoteIpDetails', '', 'ipAddressV4'),
+    (10, 'service.action.awsApiCallAction.api', '$.service.action', '$.service.action.awsApiCallAction', '', 'api'),
+    (11, 'service.action.dnsRequestAction.domain', '$.service.action', '$.service.action.dnsRequestAction', '', 'domain'),
+    (12, 'service.action.portProbeAction.portProbeDetails.remoteIpDetails.ipAddressV4', '$.service.action',
+      '$.service.action.portProbeAction.portProbeDetails[[]*].remoteIpDetails', '$.service.action.portProbeAction.portProbeDetails[[]*[.[]*].remoteIpDetails', 'ipAddressV4');
   CREATE TABLE finding_terms (
     field INTEGER NOT NULL,
     value TEXT NOT NULL,
@@ -235,17 +240,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX finding_terms_id ON finding_terms (id);
   INSERT OR IGNORE INTO finding_terms
     SELECT p.field, t.atom, f.id FROM findings f, finding_term_fields p, json_tree(f.json, p.subtree) t
-    WHERE t.atom IS NOT NULL AND t.fullkey GLOB p.pattern;
+    WHERE t.type IN ('text', 'integer', 'real') AND t.key = p.key AND t.path GLOB p.parent AND NOT t.path GLOB p.deeper;
   CREATE TRIGGER finding_terms_insert AFTER INSERT ON findings BEGIN
     INSERT OR IGNORE INTO finding_terms
       SELECT p.field, t.atom, NEW.id FROM finding_term_fields p, json_tree(NEW.json, p.subtree) t
-      WHERE t.atom IS NOT NULL AND t.fullkey GLOB p.pattern;
+      WHERE t.type IN ('text', 'integer', 'real') AND t.key = p.key AND t.path GLOB p.parent AND NOT t.path GLOB p.deeper;
   END;
   CREATE TRIGGER finding_terms_update AFTER UPDATE OF json ON findings BEGIN
     DELETE FROM finding_terms WHERE id = OLD.id;
     INSERT OR IGNORE INTO finding_terms
       SELECT p.field, t.atom, NEW.id FROM finding_term_fields p, json_tree(NEW.json, p.subtree) t
-      WHERE t.atom IS NOT NULL AND t.fullkey GLOB p.pattern;
+      WHERE t.type IN ('text', 'integer', 'real') AND t.key = p.key AND t.path GLOB p.parent AND NOT t.path GLOB p.deeper;
   END;
   CREATE TRIGGER finding_terms_delete AFTER DELETE ON findings BEGIN
     DELETE FROM finding_terms WHERE id = OLD.id;
