@@ -7,6 +7,12 @@
  *  - archived findings (suppression rules, or archived by hand) are never sent.
  * Each notifier has its own queue: a failed delivery is retried with exponential backoff, then
  * written to the dead-letter file (JSON lines: notifier, error, event) so nothing vanishes.
+ *
+ * New findings are delivered at least once across crashes: each notifier's mark (the creation
+ * time of the last new finding it delivered or dead-lettered) is saved in the store, and
+ * `recover()` at start queues the unarchived findings created after it — those a killed process
+ * committed but had not yet delivered (a few may go twice). Held updates live in memory: a kill
+ * loses them until the finding's next update.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -30,7 +36,16 @@ interface Lane {
   queue: FindingEvent[];
   busy: boolean;
   stats: NotifierStats;
+  /** Creation time (ISO) of the newest new finding delivered or dead-lettered, and the ids delivered with that time; saved in the store. */
+  mark: Mark;
 }
+
+interface Mark { createdAt: string; ids: string[] }
+
+/** Store document kind of the notifiers' delivery marks (id = notifier name). */
+const MARK_DOC = 'notify-mark';
+/** Findings a notifier catches up on at start, at most (the rest: the API and the export have them). */
+const RECOVER_MAX = 10_000;
 
 export interface NotificationOptions {
   store: Store;
@@ -61,10 +76,54 @@ export class Notifications {
   constructor(private readonly o: NotificationOptions) {
     this.lanes = o.notifiers.map((c) => {
       const n = isNotifier(c) ? c : makeNotifier(c);
-      return { n, cfg: (isNotifier(c) ? {} : c) as NotifierConfig, queue: [], busy: false, stats: { name: n.name, sent: 0, failed: 0, retried: 0, deadLettered: 0, queued: 0 } };
+      return { n, cfg: (isNotifier(c) ? {} : c) as NotifierConfig, queue: [], busy: false, mark: { createdAt: '', ids: [] }, stats: { name: n.name, sent: 0, failed: 0, retried: 0, deadLettered: 0, queued: 0 } };
     });
     // updates are looked at every minute; each detector's period decides when they go
     if (this.lanes.length) { this.timer = setInterval(() => { this.publishUpdates().catch((e) => o.log?.('error', `notifications: ${(e as Error).message}`)); }, Math.min(60_000, o.frequencyMs ?? 60_000)); this.timer.unref(); }
+  }
+
+  /**
+   * At start, before the first checkpoint: each notifier queues the unarchived findings created
+   * after its saved mark (a notifier seen for the first time starts from now, with no backlog).
+   */
+  async recover(): Promise<void> {
+    const now = new Date((this.o.now ?? Date.now)()).toISOString();
+    for (const l of this.lanes) {
+      const saved = await this.o.store.getDoc<Mark>(MARK_DOC, l.n.name);
+      if (!saved) { await this.saveMark(l, { createdAt: now, ids: [] }); continue; }
+      l.mark = saved;
+      // one checkpoint's findings share a creation time: those of the mark's time not yet delivered count too
+      const page = await this.o.store.pageFindings({
+        criteria: { criterion: { createdAt: { gte: Date.parse(saved.createdAt) }, 'service.archived': { eq: ['false'] } } },
+        sort: { attribute: 'createdAt', order: 'ASC' }, limit: RECOVER_MAX,
+      });
+      const min = l.cfg.minSeverity ?? 0;
+      const done = new Set(saved.ids);
+      const missed = page.findings.filter((f) => f.severity >= min && f.createdAt >= saved.createdAt && !(f.createdAt === saved.createdAt && done.has(f.id))).map(findingEvent);
+      if (!missed.length) continue;
+      this.o.log?.('info', `notifier ${l.n.name}: ${missed.length} finding(s) created since its last delivery are sent now`);
+      l.queue.push(...missed);
+      void this.drain(l);
+    }
+  }
+
+  private async saveMark(l: Lane, mark: Mark): Promise<void> {
+    l.mark = mark;
+    await this.o.store.putDoc(MARK_DOC, l.n.name, '', mark).catch((e: Error) => this.o.log?.('error', `notifier ${l.n.name}: saving its delivery mark: ${e.message}`));
+  }
+
+  /** After a batch left the queue (delivered or dead-lettered): its newest new finding moves the mark. */
+  private async advance(l: Lane, batch: FindingEvent[]): Promise<void> {
+    let { createdAt, ids } = l.mark;
+    let moved = false;
+    for (const e of batch) {
+      const f = e.detail;
+      if (f.createdAt !== f.updatedAt || f.createdAt < createdAt) continue; // an update, or older than the mark
+      if (f.createdAt > createdAt) { createdAt = f.createdAt; ids = []; }
+      ids.push(f.id);
+      moved = true;
+    }
+    if (moved) await this.saveMark(l, { createdAt, ids });
   }
 
   get stats(): NotifierStats[] { return this.lanes.map((l) => ({ ...l.stats, queued: l.queue.length })); }
@@ -135,12 +194,14 @@ export class Notifications {
             l.stats.sent += batch.length;
             l.stats.lastSentAt = new Date().toISOString();
             for (const e of batch) this.o.onSent?.(e, l.n.name);
+            await this.advance(l, batch);
             break;
           } catch (err) {
             l.stats.failed++;
             l.stats.lastError = { message: (err as Error).message, at: new Date().toISOString() };
             if (i >= attempts || this.closed) {
               await this.deadLetter(l, batch, err as Error);
+              await this.advance(l, batch);
               break;
             }
             l.stats.retried++;

@@ -206,3 +206,44 @@ async function until(cond: () => boolean, limitMs = 10_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+test('new findings a killed run committed but had not delivered are sent after a restart, once; delivered and archived ones are not', async () => {
+  const s = await openStore(join(dir, 'recover.db'));
+  const t0 = Date.parse('2026-06-01T10:00:00.000Z');
+  const at = (ms: number) => new Date(t0 + ms).toISOString();
+  const make = (n: number, createdAt: string): Finding => ({ ...finding, id: n.toString(16).padStart(32, '0'), createdAt, updatedAt: createdAt, service: { ...finding.service, archived: false } });
+  // a recording notifier that can hang (the process "dies" while it waits)
+  const sink = (name: string, hang: (batch: FindingEvent[]) => boolean) => {
+    const got: string[] = [];
+    return { got, n: { name, send: async (batch: FindingEvent[]) => { if (hang(batch)) await new Promise(() => undefined); got.push(...batch.map((e) => e.detail.id)); } } };
+  };
+  const first = sink('hook', (b) => b.some((e) => e.detail.id.endsWith('3')));
+  const a = new Notifications({ store: s, deadLetter: join(dir, 'dl-recover.jsonl'), now: () => t0, notifiers: [first.n] });
+  await a.recover(); // first start: the mark is now, nothing older is sent
+  const f1 = make(1, at(1000)), f2 = make(2, at(1000)), f3 = make(3, at(2000)), f4 = make(4, at(3000));
+  await s.commit({ findings: [f1, f2] });
+  await a.onCommit([f1, f2], []);
+  await a.whenIdle();
+  await s.commit({ findings: [f3, f4] });
+  void a.onCommit([f3, f4], []); // hangs on f3: killed before delivering f3 and f4
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(first.got.map((id) => id.slice(-1)), ['1', '2']);
+  await s.setArchived([f4.id], true);
+
+  const second = sink('hook', () => false);
+  const b = new Notifications({ store: s, deadLetter: join(dir, 'dl-recover.jsonl'), now: () => t0 + 10_000, notifiers: [second.n] });
+  await b.recover();
+  await b.whenIdle();
+  assert.deepEqual(second.got.map((id) => id.slice(-1)), ['3']); // not 1 and 2 (delivered), not 4 (archived since)
+  const third = sink('hook', () => false);
+  const c = new Notifications({ store: s, deadLetter: join(dir, 'dl-recover.jsonl'), notifiers: [third.n] });
+  await c.recover();
+  await c.whenIdle();
+  assert.deepEqual(third.got, []); // caught up: a clean restart sends nothing again
+  const other = sink('another', () => false);
+  const d = new Notifications({ store: s, deadLetter: join(dir, 'dl-recover.jsonl'), notifiers: [other.n] });
+  await d.recover();
+  assert.deepEqual(other.got, []); // a notifier seen for the first time has no backlog
+  for (const x of [b, c, d]) await x.close();
+  await s.close();
+});

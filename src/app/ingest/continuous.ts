@@ -57,6 +57,8 @@ export async function startContinuous(config: ServeConfig, store: Store, intel: 
   const notifications = config.notifiers.length
     ? new Notifications({ store, notifiers: config.notifiers, deadLetter: `${store.location}.dead-letter.jsonl`, log: o.log, onSent: o.onSent, frequencyMs: o.frequencyMs })
     : undefined;
+  // findings a killed run committed but had not delivered go out first
+  await notifications?.recover();
   let ingestor: Ingestor | undefined;
   if (sources.length) {
     ingestor = new Ingestor({
