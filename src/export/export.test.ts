@@ -5,23 +5,21 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import S3rver from 's3rver';
-import { S3Client, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Finding } from '../core/index.js';
 import { openStore } from '../store/index.js';
 import { scan } from '../app/scan.js';
 import { cloudTrailFile, ctRecord } from '../testing/harness.js';
 import { Exporter, type DestinationDoc } from './index.js';
+import { startS3rver } from '../testing/s3.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-export-'));
-const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'gd-export' }] });
-const { port } = await s3.run();
+const s3 = await startS3rver(join(dir, 's3'), ['gd-export']);
 after(() => s3.close());
-const endpoint = `http://127.0.0.1:${port}`;
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const endpoint = s3.endpoint;
 process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
 process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+const client = s3.client;
 
 const stop = (name: string) => ctRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', requestParameters: { name }, readOnly: false });
 

@@ -5,11 +5,11 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import S3rver from 's3rver';
-import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SqliteStore } from '../store/index.js';
 import { IntelManager } from './manager.js';
 import { parseLocation } from './fetch.js';
+import { startS3rver } from '../testing/s3.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-intel-'));
 
@@ -124,12 +124,9 @@ test('caps: too many lists and too many entries are refused with the setting to 
 
 test('S3 lists (s3:// and GuardDuty https forms) are fetched with conditional requests from an S3-compatible server', async () => {
   const s3dir = mkdtempSync(join(tmpdir(), 'vigil-s3-'));
-  const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3dir });
-  const { port } = await s3.run();
+  const s3 = await startS3rver(s3dir);
   after(() => s3.close());
-  const endpoint = `http://127.0.0.1:${port}`;
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const { endpoint, client } = s3;
   await client.send(new CreateBucketCommand({ Bucket: 'acme-sec' }));
   await client.send(new PutObjectCommand({ Bucket: 'acme-sec', Key: 'lists/c2.txt', Body: '91.92.93.94\nc2.evil.example\n' }));
   process.env.AWS_ACCESS_KEY_ID = 'S3RVER';

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
 import { openStore } from '../../store/index.js';
 import { cloudTrailFile, ctRecord } from '../../testing/harness.js';
 import { Ingestor, sourceContext } from '../../app/ingest/index.js';
 import { S3Source } from './index.js';
+import { startS3rver } from '../../testing/s3.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-s3profile-'));
 delete process.env.AWS_ACCESS_KEY_ID;
@@ -23,15 +23,13 @@ process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
 process.env.AWS_CONFIG_FILE = join(dir, 'config');
 writeFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, '[log-reader]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n\n[wrong]\naws_access_key_id = AKIAWRONGWRONGWRONG0\naws_secret_access_key = not-the-secret\n');
 writeFileSync(process.env.AWS_CONFIG_FILE, '[profile log-reader]\nregion = eu-west-1\n\n[profile wrong]\nregion = eu-west-1\n');
-const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'profile-logs' }] });
-const { port } = await s3.run();
+const s3 = await startS3rver(join(dir, 's3'), ['profile-logs']);
 after(() => s3.close());
-const endpoint = `http://127.0.0.1:${port}`;
+const endpoint = s3.endpoint;
 
 test('a named profile from the shared files signs the requests; a profile with the wrong keys is an error in health', async () => {
-  const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
-  const put = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-  await put.send(new PutObjectCommand({ Bucket: 'profile-logs', Key: 'AWSLogs/111122223333/CloudTrail/eu-west-1/2026/03/02/111122223333_CloudTrail_eu-west-1_20260302T0900Z_p.json',
+  const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+  await s3.client.send(new PutObjectCommand({ Bucket: 'profile-logs', Key: 'AWSLogs/111122223333/CloudTrail/eu-west-1/2026/03/02/111122223333_CloudTrail_eu-west-1_20260302T0900Z_p.json',
     Body: cloudTrailFile([ctRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', requestParameters: { name: 'p' }, readOnly: false })]) }));
   const store = await openStore(join(dir, 'v.db'));
   const good = new S3Source({ type: 's3', id: 'good', bucket: 'profile-logs', endpoint, profile: 'log-reader', start: 'backfill' }, sourceContext(store));

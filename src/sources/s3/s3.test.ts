@@ -4,23 +4,21 @@ import { gzipSync } from 'node:zlib';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
-import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { openStore } from '../../store/index.js';
 import { cloudTrailFile, ctRecord, flowFile, flowLine } from '../../testing/harness.js';
 import { Ingestor, sourceContext } from '../../app/ingest/index.js';
 import { S3Source, keyTime } from './index.js';
+import { startS3rver } from '../../testing/s3.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-s3src-'));
-const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(dir, 's3') });
-const { port } = await s3.run();
+const s3 = await startS3rver(join(dir, 's3'));
 after(() => s3.close());
-const endpoint = `http://127.0.0.1:${port}`;
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const endpoint = s3.endpoint;
 // credentials the AWS way: the source's client finds them in the environment
 process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
 process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+const client = s3.client;
 
 async function bucket(name: string) {
   await client.send(new CreateBucketCommand({ Bucket: name }));
