@@ -7,7 +7,7 @@
  *   VIGIL_ANOMALY_MIN_SCORE        score an unseen API call needs to be reported (2)
  * VIGIL_BASELINE_LEARNING_DAYS is shared with the network baselines (per-instance profiles).
  */
-import { envNumber } from '../common/env.js';
+import { envConfig, envNumber } from '../common/env.js';
 
 export interface BaselineConfig {
   learningDays: number;
@@ -30,14 +30,10 @@ export function readBaselineConfig(env: NodeJS.ProcessEnv = process.env): Baseli
   };
 }
 
-let current: BaselineConfig | undefined;
+const config = envConfig(() => readBaselineConfig());
 
 /** The configuration in force (read on first use). */
-export function baselineConfig(): BaselineConfig {
-  return (current ??= readBaselineConfig());
-}
+export const baselineConfig = config.get;
 
 /** Overrides the configuration (tests, embedding); undefined re-reads the environment on next use. */
-export function setBaselineConfig(c: Partial<BaselineConfig> | undefined): void {
-  current = c === undefined ? undefined : { ...readBaselineConfig(), ...c };
-}
+export const setBaselineConfig = config.set;

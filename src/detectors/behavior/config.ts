@@ -10,7 +10,7 @@
  *   VIGIL_SPAMBOT_MIN_HOSTS         Spambot: distinct public SMTP hosts within an hour (5)
  *   VIGIL_DOS_MIN_PPS               DenialOfService.*: packets per second to one host, sustained over a minute (2,000)
  */
-import { envNumber } from '../common/env.js';
+import { envConfig, envNumber } from '../common/env.js';
 
 export interface InstanceBaselineConfig {
   learningDays: number;
@@ -41,14 +41,10 @@ export function readInstanceBaselineConfig(env: NodeJS.ProcessEnv = process.env)
   };
 }
 
-let current: InstanceBaselineConfig | undefined;
+const config = envConfig(() => readInstanceBaselineConfig());
 
 /** The configuration in force (read on first use). */
-export function instanceBaselineConfig(): InstanceBaselineConfig {
-  return (current ??= readInstanceBaselineConfig());
-}
+export const instanceBaselineConfig = config.get;
 
 /** Overrides the configuration (tests, eval, bench); undefined re-reads the environment on next use. */
-export function setInstanceBaselineConfig(c: Partial<InstanceBaselineConfig> | undefined): void {
-  current = c === undefined ? undefined : { ...readInstanceBaselineConfig(), ...c };
-}
+export const setInstanceBaselineConfig = config.set;
