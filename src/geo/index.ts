@@ -62,38 +62,28 @@ export class GeoData {
 
 const DATA = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'data', 'geo');
 
+/** A user's MaxMind database when its path is set, else the shipped table; with a line saying which. */
+function lookupTable<V>(mmdbPath: string | undefined, shipped: string, pick: (r: MmdbReader, ip: string) => V | undefined): { table: { lookup(ip: string): V | undefined }; source: string } {
+  if (mmdbPath) {
+    const r = new MmdbReader(readFileSync(mmdbPath));
+    return { table: { lookup: (ip) => pick(r, ip) }, source: `${mmdbPath} (${r.databaseType})` };
+  }
+  const t = decodeTable<V>(readFileSync(shipped));
+  return { table: t, source: `${t.header.source} ${t.header.version}, ${t.header.licence}` };
+}
+
 /** Loads the tables (environment replacements first, else the shipped data). */
 export function loadGeo(env: NodeJS.ProcessEnv = process.env): GeoData {
   const dir = env.VIGIL_GEO_DIR || DATA;
-  let asn: { lookup(ip: string): AsnValue | undefined };
-  let asnSource: string;
-  if (env.VIGIL_GEOIP_ASN_MMDB) {
-    const r = new MmdbReader(readFileSync(env.VIGIL_GEOIP_ASN_MMDB));
-    asn = { lookup: (ip) => r.asn(ip) };
-    asnSource = `${env.VIGIL_GEOIP_ASN_MMDB} (${r.databaseType})`;
-  } else {
-    const t = decodeTable<AsnValue>(readFileSync(join(dir, 'asn.vgeo')));
-    asn = t;
-    asnSource = `${t.header.source} ${t.header.version}, ${t.header.licence}`;
-  }
-  let country: { lookup(ip: string): string | undefined };
-  let countrySource: string;
-  if (env.VIGIL_GEOIP_COUNTRY_MMDB) {
-    const r = new MmdbReader(readFileSync(env.VIGIL_GEOIP_COUNTRY_MMDB));
-    country = { lookup: (ip) => r.country(ip) };
-    countrySource = `${env.VIGIL_GEOIP_COUNTRY_MMDB} (${r.databaseType})`;
-  } else {
-    const t = decodeTable<string>(readFileSync(join(dir, 'country.vgeo')));
-    country = t;
-    countrySource = `${t.header.source} ${t.header.version}, ${t.header.licence}`;
-  }
+  const asn = lookupTable<AsnValue>(env.VIGIL_GEOIP_ASN_MMDB, join(dir, 'asn.vgeo'), (r, ip) => r.asn(ip));
+  const country = lookupTable<string>(env.VIGIL_GEOIP_COUNTRY_MMDB, join(dir, 'country.vgeo'), (r, ip) => r.country(ip));
   let aws: RangeTable<AwsRangeValue>;
   if (env.VIGIL_AWS_IP_RANGES) {
     const b = fromIpRanges(JSON.parse(readFileSync(env.VIGIL_AWS_IP_RANGES, 'utf8')) as IpRangesJson);
     // one code path for shipped and user-supplied ranges: encode, then decode
     aws = decodeTable<AwsRangeValue>(encodeAwsRanges(b, 'AWS ip-ranges.json (VIGIL_AWS_IP_RANGES)', b.version, 'published by AWS'));
   } else aws = decodeTable<AwsRangeValue>(readFileSync(join(dir, 'aws.vgeo')));
-  return new GeoData(asn, country, aws, { asn: asnSource, country: countrySource, aws: `${aws.header.source} ${aws.header.version}` });
+  return new GeoData(asn.table, country.table, aws, { asn: asn.source, country: country.source, aws: `${aws.header.source} ${aws.header.version}` });
 }
 
 let shared: GeoData | undefined;
