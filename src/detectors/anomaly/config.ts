@@ -18,7 +18,6 @@ export interface BaselineConfig {
   minScore: number;
 }
 
-
 export function readBaselineConfig(env: NodeJS.ProcessEnv = process.env): BaselineConfig {
   return {
     learningDays: envNumber(env, 'VIGIL_BASELINE_LEARNING_DAYS', 7),

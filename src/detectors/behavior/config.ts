@@ -26,7 +26,6 @@ export interface InstanceBaselineConfig {
   dosMinPps: number;
 }
 
-
 export function readInstanceBaselineConfig(env: NodeJS.ProcessEnv = process.env): InstanceBaselineConfig {
   return {
     learningDays: envNumber(env, 'VIGIL_INSTANCE_LEARNING_DAYS', envNumber(env, 'VIGIL_BASELINE_LEARNING_DAYS', 7)),
