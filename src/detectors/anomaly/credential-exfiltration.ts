@@ -49,10 +49,10 @@ function sessionName(e: CloudTrailEvent): string {
 }
 
 /** People's credentials: their addresses are where people work, not where workloads run. */
-function isPerson(e: CloudTrailEvent): boolean {
+function isPerson(e: CloudTrailEvent, instance: boolean): boolean {
   const t = e.identity.type;
   // an instance's own credentials are never a person's, whatever the role is called or the call is
-  if (e.enrich.viaAwsService || e.enrich.uaFamily === 'aws-internal' || fromLambdaRuntime(e.userAgent) || isInstanceCredential(e)) return false;
+  if (e.enrich.viaAwsService || e.enrich.uaFamily === 'aws-internal' || fromLambdaRuntime(e.userAgent) || instance) return false;
   return t === 'IAMUser' || t === 'Root' || t === 'FederatedUser' || e.eventName === 'ConsoleLogin'
     || (t === 'AssumedRole' && (e.identity.sessionContext?.sessionIssuer?.userName ?? '').startsWith('AWSReservedSSO_'));
 }
@@ -86,12 +86,12 @@ export const credentialExfiltration = defineDetector({
     if (e.eventSource === 'lambda.amazonaws.com' && (e.eventName.startsWith('CreateFunction') || e.eventName.startsWith('UpdateFunctionConfiguration'))) learnFunction(e, functions);
     const ip = en.callerIp;
     if (ip === '' || en.viaAwsService) return;
-    if (isPerson(e)) { if (people.get(ip) === undefined) people.set(ip, 1); return; }
+    const instance = isInstanceCredential(e);
+    if (isPerson(e, instance)) { if (people.get(ip) === undefined) people.set(ip, 1); return; }
     if (e.identity.type !== 'AssumedRole') return;
 
     // learn Lambda sessions: the runtime's user agent, or a function created with this role
     const pid = e.identity.principalId ?? '';
-    const instance = isInstanceCredential(e);
     let lambda = false;
     if (!instance) {
       if (fromLambdaRuntime(e.userAgent)) { if (lambdas.get(pid) === undefined) lambdas.set(pid, 1); lambda = true; } else lambda = lambdas.get(pid) !== undefined;
