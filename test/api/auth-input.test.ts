@@ -80,6 +80,18 @@ test('a stale signature and a body changed after signing are refused', async () 
   assert.equal(res.headers.get('x-amzn-errortype'), 'AccessDeniedException');
 });
 
+test('an unsigned payload (x-amz-content-sha256: UNSIGNED-PAYLOAD or any non-hash) is refused; the real hash verifies', async () => {
+  for (const declared of ['UNSIGNED-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'abc']) {
+    const r = await h.raw(KEYS.admin, { path: `/detector/${D}/findings`, body: '{"maxResults":2}', headers: { 'x-amz-content-sha256': declared } });
+    assertError(r, 403, 'AccessDeniedException');
+    assert.match(r.json!.message as string, /signature we calculated does not match.*payload must be signed/);
+    // a read, and a write with no body, are refused alike
+    assertError(await h.raw(KEYS.admin, { path: '/detector', headers: { 'x-amz-content-sha256': declared } }), 403, 'AccessDeniedException');
+  }
+  const ok = await h.raw(KEYS.admin, { path: `/detector/${D}/findings`, body: '{"maxResults":2}' });
+  assert.equal(ok.status, 200, ok.text);
+});
+
 test('presigned URLs (query-string SigV4) work for each key and respect its view', async () => {
   const r = await h.raw(KEYS.admin, { path: '/detector' }, { presign: true });
   assert.equal(r.status, 200, r.text);

@@ -51,3 +51,27 @@ test('wrong key, wrong secret, tampered body, old date and missing auth are refu
   const r6 = await verifySigV4({ ...req, headers: { ...req.headers, host: '127.0.0.1:9999' } }, secretFor, NOW);
   assert.equal(!r6.ok && r6.reason, 'signature', 'the port is part of the signed host');
 });
+
+test('the payload hash is always checked: UNSIGNED-PAYLOAD, streaming markers and non-hex values are refused', async () => {
+  const body = '{"maxResults":5}';
+  for (const declared of ['UNSIGNED-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'not-a-hash', '', 'E3B0C442']) {
+    // signed the way a client that opts out of payload signing does: the header is signed, so
+    // the canonical request carries the header's value instead of the body's hash
+    const req = { method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 8765, path: '/detector/abc/findings', query: {},
+      headers: { host: '127.0.0.1:8765', 'content-type': 'application/json', 'x-amz-content-sha256': declared }, body };
+    const s = await signer.sign(req, { signingDate: new Date(NOW) });
+    const r = await verifySigV4({ method: 'POST', rawPath: s.path, rawQuery: '', headers: Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k.toLowerCase(), v])), body: Buffer.from(body) }, secretFor, NOW);
+    assert.equal(r.ok, false, `${JSON.stringify(declared)} is refused`);
+    assert.equal(!r.ok && r.reason, 'unsigned-payload', JSON.stringify(declared));
+    assert.match(!r.ok ? r.message : '', /signature we calculated does not match/);
+  }
+  // the real hash (what the SDKs and the AWS CLI send, or omit) verifies
+  const ok = await signed({ body });
+  assert.equal((await verifySigV4(ok, secretFor, NOW)).ok, true);
+  assert.match(String(ok.headers['x-amz-content-sha256']), /^[0-9a-f]{64}$/);
+  const plain = new SignatureV4({ credentials: KEY, region: 'eu-west-1', service: 'guardduty', sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false });
+  const s = await plain.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 8765, path: '/detector/abc/findings', query: {}, headers: { host: '127.0.0.1:8765' }, body }, { signingDate: new Date(NOW) });
+  assert.equal(s.headers['x-amz-content-sha256'], undefined);
+  const r = await verifySigV4({ method: 'POST', rawPath: s.path, rawQuery: '', headers: Object.fromEntries(Object.entries(s.headers).map(([k, v]) => [k.toLowerCase(), v])), body: Buffer.from(body) }, secretFor, NOW);
+  assert.equal(r.ok, true, 'no header: the hash of the body as received is signed');
+});

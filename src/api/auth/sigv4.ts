@@ -24,7 +24,7 @@ export interface Credential { accessKeyId: string; date: string; region: string;
 
 export type VerifyResult =
   | { ok: true; accessKeyId: string; region: string }
-  | { ok: false; reason: 'missing' | 'malformed' | 'unknown-key' | 'expired' | 'signature' | 'body-hash'; message: string };
+  | { ok: false; reason: 'missing' | 'malformed' | 'unknown-key' | 'expired' | 'signature' | 'body-hash' | 'unsigned-payload'; message: string };
 
 export const MAX_SKEW_MS = 15 * 60_000;
 
@@ -97,10 +97,16 @@ export async function verifySigV4(req: SignedRequest, secretFor: (accessKeyId: s
   const secret = secretFor(cred.accessKeyId);
   if (secret === undefined) return { ok: false, reason: 'unknown-key', message: 'The security token included in the request is invalid.' };
 
+  // The payload is always covered: GuardDuty, like every AWS service but S3, signs the hash of
+  // the body as received. A declared hash must be that hash; UNSIGNED-PAYLOAD, the streaming
+  // markers or anything else would let the signer use the header's value instead of the body's
+  // (the body could then be swapped), so they are refused as the signature mismatch AWS reports.
   const bodyHash = createHash('sha256').update(req.body).digest('hex');
   const declared = header(req.headers, 'x-amz-content-sha256');
-  if (declared && declared !== 'UNSIGNED-PAYLOAD' && declared !== bodyHash) {
-    return { ok: false, reason: 'body-hash', message: 'The provided x-amz-content-sha256 header does not match the request body.' };
+  if (declared !== undefined && declared !== bodyHash) {
+    return /^[0-9a-f]{64}$/i.test(declared)
+      ? { ok: false, reason: 'body-hash', message: 'The provided x-amz-content-sha256 header does not match the request body.' }
+      : { ok: false, reason: 'unsigned-payload', message: 'The request signature we calculated does not match the signature you provided: the payload must be signed (x-amz-content-sha256 must be the SHA-256 of the body).' };
   }
   const headers: Record<string, string> = {};
   for (const h of signedHeaders) {
