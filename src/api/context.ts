@@ -96,10 +96,6 @@ export class ApiContext {
     return d;
   }
 
-  requireWrite(p: Principal): void {
-    if (!p.canWrite) throw denied(`The key ${p.accessKeyId} is read-only and cannot change anything.`);
-  }
-
   requireAdmin(p: Principal, what: string): void {
     if (!p.isAdmin) throw denied(`Only the administrator account can ${what}.`);
   }

@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { verifySigV4 } from './auth/sigv4.js';
+import { mutates } from './auth/access.js';
 import type { Principal, Principals } from './auth/principals.js';
 import { ApiError, badRequest, denied, notFound } from './errors.js';
 import type { ApiContext } from './context.js';
@@ -31,7 +32,13 @@ export type RouteDef = [method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH', pat
 
 declare module 'fastify' {
   interface FastifyRequest { rawBody?: Buffer; principal?: Principal; region?: string; op?: string }
+  /** Set on GuardDuty routes from the operation name (auth/access.ts); others go by method. */
+  interface FastifyContextConfig { mutates?: boolean; op?: string }
+  interface FastifyInstance { vigilRoutes: ServedRoute[] }
 }
+
+/** A route the server answers, as registered: for tests that walk every route. */
+export interface ServedRoute { method: string; url: string; op?: string; authenticated: boolean; mutates: boolean }
 
 /** `/detector/{DetectorId}/filter/{FilterName}` → fastify's `/detector/:DetectorId/filter/:FilterName`. */
 function toFastifyPath(p: string): string {
@@ -44,6 +51,18 @@ export function buildServer(ctx: ApiContext, principals: Principals, o: { logger
     logger: o.logger ? { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-amz-security-token"]'] } : false,
     // GuardDuty's ARNs in /tags/{ResourceArn} carry ':' and '/' escaped: keep routing on the raw path
     routerOptions: { maxParamLength: 2048 },
+  });
+
+  // every route, recorded as it is registered (GuardDuty's, the extensions, the console)
+  const served: ServedRoute[] = [];
+  app.decorate('vigilRoutes', served);
+  app.addHook('onRoute', (r) => {
+    const handlers = [r.preHandler].flat();
+    for (const method of [r.method].flat()) {
+      if (method === 'HEAD') continue;
+      const op = r.config?.op;
+      served.push({ method, url: r.url, op, authenticated: handlers.includes(authenticate), mutates: r.config?.mutates ?? mutates({ method, op }) });
+    }
   });
 
   // keep the raw body, whatever its content type: SigV4 signs the bytes, and the handler parses
@@ -70,7 +89,9 @@ export function buildServer(ctx: ApiContext, principals: Principals, o: { logger
     void reply.status(e.status).header('x-amzn-errortype', e.name).send(e.body);
   });
 
-  const authenticate = async (req: FastifyRequest) => {
+  // authentication, then the one write rule: a principal that cannot write is refused every
+  // mutating route here, before any handler (and so before any validation) runs
+  async function authenticate(req: FastifyRequest): Promise<void> {
     const [rawPath, rawQuery = ''] = req.raw.url!.split(/\?(.*)/s, 2);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     req.rawBody = body;
@@ -79,14 +100,21 @@ export function buildServer(ctx: ApiContext, principals: Principals, o: { logger
       apiMetrics.authFailures.inc({ reason: r.reason });
       throw denied(r.message);
     }
-    req.principal = principals.principal(r.accessKeyId);
+    const p = principals.principal(r.accessKeyId);
+    if (!p) throw denied('The security token included in the request is invalid.');
+    req.principal = p;
     req.region = r.region;
-  };
+    if (!p.canWrite && (req.routeOptions.config.mutates ?? mutates({ method: req.method }))) {
+      apiMetrics.authFailures.inc({ reason: 'read-only' });
+      throw denied(`The key ${p.accessKeyId} is read-only and cannot change anything.`);
+    }
+  }
 
   for (const group of ROUTE_GROUPS) {
     for (const [method, path, op, handler, status] of group) {
       app.route({
         method, url: toFastifyPath(path),
+        config: { op, mutates: mutates({ method, op }) },
         onRequest: async (req) => { req.op = op; },
         preHandler: authenticate,
         handler: async (req, reply) => {

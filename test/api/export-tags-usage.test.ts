@@ -14,7 +14,7 @@ import {
   ListPublishingDestinationsCommand, ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UpdatePublishingDestinationCommand,
   CreateDetectorCommand, type GuardDutyClient,
 } from '@aws-sdk/client-guardduty';
-import { ADMIN_ACCOUNT, HAVE_CLI, KEYS, MEMBER1_ACCOUNT, MEMBER2_ACCOUNT, sdkError, startHarness, type Harness } from './harness.js';
+import { ADMIN_ACCOUNT, HAVE_CLI, KEYS, MEMBER1_ACCOUNT, MEMBER2_ACCOUNT, sdkError, sdkOperations, startHarness, type Harness } from './harness.js';
 import { ROUTE_GROUPS } from '../../src/api/routes/index.js';
 
 let h: Harness;
@@ -151,17 +151,6 @@ test('AWS CLI: get-usage-statistics', { skip: !HAVE_CLI }, async () => {
   const rows = (r.json!.UsageStatistics as { SumByDataSource: { DataSource: string; Total: { Amount: string; Unit: string } }[] }).SumByDataSource;
   assert.deepEqual(Object.fromEntries(rows.map((x) => [x.DataSource, x.Total])), { CLOUD_TRAIL: { Amount: '12.000000', Unit: 'USD' }, FLOW_LOGS: { Amount: '3.000000', Unit: 'USD' } });
 });
-
-/** Every GuardDuty operation in the SDK's model: name, method, path template. */
-function sdkOperations(): { op: string; method: string; path: string }[] {
-  const out: { op: string; method: string; path: string }[] = [];
-  for (const [k, v] of Object.entries(GD)) {
-    if (!k.endsWith('$') || !Array.isArray(v) || v[0] !== 9) continue;
-    const [method, path] = (v[3] as { http: [string, string, number] }).http;
-    out.push({ op: v[2] as string, method, path });
-  }
-  return out;
-}
 
 /** Operations Vigil does not serve, by family (docs/api.md lists them). */
 const NOT_SERVED = /Malware|Coverage|Investigation|CustomDetectionRule|FreeTrial|ObjectMalwareScan/;

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
+import * as GD from '@aws-sdk/client-guardduty';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
@@ -188,4 +189,22 @@ export async function allPages<T>(fetchPage: (token: string | undefined) => Prom
     if (++pages > max) throw new Error('pagination does not end');
   } while (token);
   return { items, pages };
+}
+
+/** Every GuardDuty operation in the SDK's model: name, method, path template. */
+export function sdkOperations(): { op: string; method: string; path: string }[] {
+  const out: { op: string; method: string; path: string }[] = [];
+  for (const [k, v] of Object.entries(GD)) {
+    if (!k.endsWith('$') || !Array.isArray(v) || v[0] !== 9) continue;
+    const [method, path] = (v[3] as { http: [string, string, number] }).http;
+    out.push({ op: v[2] as string, method, path });
+  }
+  return out;
+}
+
+/** A concrete path for a route template: the detector given, a filter name, an ARN of that detector, 'x1' for the rest. */
+export function concretePath(template: string, detectorId: string, accountId = ADMIN_ACCOUNT): string {
+  return template.split('?')[0].replace(/\{(\w+)\+?\}/g, (_m, p: string) => (p === 'DetectorId' ? detectorId
+    : p === 'FilterName' ? 'some-filter'
+      : p === 'ResourceArn' ? encodeURIComponent(`arn:aws:guardduty:${REGION}:${accountId}:detector/${detectorId}`) : 'x1'));
 }

@@ -55,7 +55,6 @@ function wire(d: DetectorDoc, t: Record<string, string>) {
 
 export const detectorRoutes: RouteDef[] = [
   ['POST', '/detector', 'CreateDetector', async ({ p, region, body, ctx }) => {
-    ctx.requireWrite(p);
     onlyKeys(body, ['enable', 'clientToken', 'findingPublishingFrequency', 'dataSources', 'tags', 'features']);
     const enable = bool(body, 'enable', { required: true });
     str(body, 'clientToken', { max: 64 });
@@ -83,7 +82,6 @@ export const detectorRoutes: RouteDef[] = [
     return wire(d, await ctx.tagsOf(ctx.arn(region, p.accountId, `detector/${d.detectorId}`)));
   }],
   ['POST', '/detector/{DetectorId}', 'UpdateDetector', async ({ p, region, params, body, ctx }) => {
-    ctx.requireWrite(p);
     const d = await ctx.ownDetector(p, params.DetectorId, region);
     onlyKeys(body, ['enable', 'findingPublishingFrequency', 'dataSources', 'features']);
     const enable = bool(body, 'enable');
@@ -96,7 +94,6 @@ export const detectorRoutes: RouteDef[] = [
     return {};
   }],
   ['DELETE', '/detector/{DetectorId}', 'DeleteDetector', async ({ p, region, params, ctx }) => {
-    ctx.requireWrite(p);
     const d = await ctx.ownDetector(p, params.DetectorId, region);
     await ctx.store.deleteDoc('detector', d.detectorId);
     await ctx.setTags(ctx.arn(region, p.accountId, `detector/${d.detectorId}`), p.accountId, undefined);

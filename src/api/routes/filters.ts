@@ -22,7 +22,6 @@ async function getFilter(c: Parameters<RouteDef[3]>[0]): Promise<FilterRecord> {
 
 export const filterRoutes: RouteDef[] = [
   ['POST', '/detector/{DetectorId}/filter', 'CreateFilter', async ({ p, region, params, body, ctx }) => {
-    ctx.requireWrite(p);
     const d = await ctx.ownDetector(p, params.DetectorId, region);
     onlyKeys(body, ['name', 'description', 'action', 'rank', 'findingCriteria', 'clientToken', 'tags']);
     const name = str(body, 'name', { required: true, pattern: NAME })!;
@@ -52,7 +51,6 @@ export const filterRoutes: RouteDef[] = [
     return { name: f.name, description: f.description, action: f.action, rank: f.rank, findingCriteria: f.findingCriteria, tags };
   }],
   ['POST', '/detector/{DetectorId}/filter/{FilterName}', 'UpdateFilter', async (c) => {
-    c.ctx.requireWrite(c.p);
     const f = await getFilter(c);
     onlyKeys(c.body, ['description', 'action', 'rank', 'findingCriteria']);
     const action = str(c.body, 'action', { values: ['NOOP', 'ARCHIVE'] }) as FilterRecord['action'] | undefined;
@@ -65,7 +63,6 @@ export const filterRoutes: RouteDef[] = [
     return { name: f.name };
   }],
   ['DELETE', '/detector/{DetectorId}/filter/{FilterName}', 'DeleteFilter', async (c) => {
-    c.ctx.requireWrite(c.p);
     const f = await getFilter(c);
     if (f.action === 'ARCHIVE') c.ctx.requireAdmin(c.p, 'delete suppression rules');
     await c.ctx.store.deleteFilter(f.detectorId, f.name);

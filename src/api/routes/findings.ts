@@ -86,7 +86,6 @@ export const findingRoutes: RouteDef[] = [
     return { findings: sortFindings(await visibleFindings(c, ids), parseSort(c.body.sortCriteria)).map(wireFinding) };
   }],
   ...(['archive', 'unarchive'] as const).map((what): RouteDef => ['POST', `/detector/{DetectorId}/findings/${what}`, what === 'archive' ? 'ArchiveFindings' : 'UnarchiveFindings', async (c) => {
-    c.ctx.requireWrite(c.p);
     onlyKeys(c.body, ['findingIds']);
     const ids = strings(c.body, 'findingIds', { required: true, min: 1, max: 50, itemPattern: FINDING_ID })!;
     const found = await visibleFindings(c, ids);
@@ -95,7 +94,6 @@ export const findingRoutes: RouteDef[] = [
     return {};
   }]),
   ['POST', '/detector/{DetectorId}/findings/feedback', 'UpdateFindingsFeedback', async (c) => {
-    c.ctx.requireWrite(c.p);
     onlyKeys(c.body, ['findingIds', 'feedback', 'comments']);
     const ids = strings(c.body, 'findingIds', { required: true, min: 1, max: 50, itemPattern: FINDING_ID })!;
     const feedback = str(c.body, 'feedback', { required: true, values: ['USEFUL', 'NOT_USEFUL'] }) as 'USEFUL' | 'NOT_USEFUL';
@@ -130,7 +128,6 @@ export const findingRoutes: RouteDef[] = [
     return { findingStatistics: stats };
   }],
   ['POST', '/detector/{DetectorId}/findings/create', 'CreateSampleFindings', async ({ p, region, params, body, ctx }) => {
-    ctx.requireWrite(p);
     const d = await ctx.ownDetector(p, params.DetectorId, region);
     onlyKeys(body, ['findingTypes']);
     const asked = strings(body, 'findingTypes', { max: 50 }) ?? [];

@@ -42,7 +42,6 @@ function routesFor(k: Kind): RouteDef[] {
     ['POST', base, `Create${k.api}`, async ({ p, region, params, body, ctx }) => {
       await ctx.ownDetector(p, params.DetectorId, region);
       ctx.requireAdmin(p, 'manage threat and trusted lists');
-      ctx.requireWrite(p);
       onlyKeys(body, ['name', 'format', 'location', 'activate', 'clientToken', 'tags', 'expectedBucketOwner']);
       const name = str(body, 'name', { required: true, min: 1, max: 300 })!;
       const format = str(body, 'format', { required: true, values: LIST_FORMATS }) as ListFormat;
@@ -75,7 +74,6 @@ function routesFor(k: Kind): RouteDef[] {
       return out;
     }],
     ['POST', `${base}/{${k.param}}`, `Update${k.api}`, async (c) => {
-      c.ctx.requireWrite(c.p);
       const l = await find(c);
       onlyKeys(c.body, ['name', 'location', 'activate', 'expectedBucketOwner']);
       const name = str(c.body, 'name', { min: 1, max: 300 });
@@ -89,7 +87,6 @@ function routesFor(k: Kind): RouteDef[] {
       return {};
     }],
     ['DELETE', `${base}/{${k.param}}`, `Delete${k.api}`, async (c) => {
-      c.ctx.requireWrite(c.p);
       const l = await find(c);
       await c.ctx.intel.remove(l.id);
       await c.ctx.setTags(c.ctx.arn(c.region, c.p.accountId, `detector/${c.params.DetectorId}/${k.path}/${l.id}`), c.p.accountId, undefined);

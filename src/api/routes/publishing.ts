@@ -43,7 +43,6 @@ const arnOf = (c: Call, d: DestinationDoc) => c.ctx.arn(c.region, c.p.accountId,
 
 export const publishingRoutes: RouteDef[] = [
   ['POST', '/detector/{DetectorId}/publishingDestination', 'CreatePublishingDestination', async (c) => {
-    c.ctx.requireWrite(c.p);
     const det = await c.ctx.ownDetector(c.p, c.params.DetectorId, c.region);
     onlyKeys(c.body, ['destinationType', 'destinationProperties', 'clientToken', 'tags']);
     str(c.body, 'destinationType', { required: true, values: ['S3'] });
@@ -68,7 +67,6 @@ export const publishingRoutes: RouteDef[] = [
       publishingFailureStartTimestamp: d.publishingFailureStartTimestamp ?? 0, destinationProperties: d.destinationProperties, tags: await c.ctx.tagsOf(arnOf(c, d)) };
   }],
   ['POST', '/detector/{DetectorId}/publishingDestination/{DestinationId}', 'UpdatePublishingDestination', async (c) => {
-    c.ctx.requireWrite(c.p);
     const d = await find(c);
     onlyKeys(c.body, ['destinationProperties']);
     const props = properties(c.body, false);
@@ -77,7 +75,6 @@ export const publishingRoutes: RouteDef[] = [
     return {};
   }],
   ['DELETE', '/detector/{DetectorId}/publishingDestination/{DestinationId}', 'DeletePublishingDestination', async (c) => {
-    c.ctx.requireWrite(c.p);
     const d = await find(c);
     await c.ctx.store.deleteDoc('destination', d.destinationId);
     await c.ctx.setTags(arnOf(c, d), c.p.accountId, undefined);

@@ -31,7 +31,6 @@ export const tagRoutes: RouteDef[] = [
     return { tags: await c.ctx.tagsOf(r.arn) };
   }],
   ['POST', '/tags/{ResourceArn}', 'TagResource', async (c) => {
-    c.ctx.requireWrite(c.p);
     const r = await resolve(c);
     onlyKeys(c.body, ['tags']);
     const t = readTags(c.body);
@@ -42,7 +41,6 @@ export const tagRoutes: RouteDef[] = [
     return {};
   }, 204],
   ['DELETE', '/tags/{ResourceArn}', 'UntagResource', async (c) => {
-    c.ctx.requireWrite(c.p);
     const r = await resolve(c);
     const keys = c.query.tagKeys;
     const list = Array.isArray(keys) ? keys : keys !== undefined ? [keys] : [];
