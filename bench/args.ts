@@ -29,6 +29,11 @@ export interface BenchArgs {
   behaviorInstances: number;
   /** Run the continuous-ingestion latency benchmark (bench/latency) over this many files; 0 = off. */
   latencyFiles: number;
+  /** Run the soak (bench/soak) for this many minutes; 0 = off. */
+  soakMinutes: number;
+  soak: { speed?: number; sampleSeconds?: number; tickSeconds?: number; toleranceMbPerHour?: number; heapSnapshots?: boolean; keep?: boolean };
+  /** Print results.json on stdout instead of the tables. */
+  json: boolean;
 }
 
 export const DEFAULT_RECORDS: Record<BenchKind, number> = { cloudtrail: 1_000_000, vpcflow: 1_000_000, dns: 1_000_000 };
@@ -39,13 +44,22 @@ export const USAGE = `npm run bench -- [flags]
   --runs N           interleaved runs per measurement (default 3; medians and min–max are reported)
   --only LIST        comma-separated: cloudtrail,vpcflow,dns (aliases ct, flow, route53), intel (the list matcher)
                      and api (vigil serve over stored findings), baseline (behaviour baselines on vs off),
-                     behavior (per-instance network baselines on vs off), latency (watched folder → finding → notification)
+                     behavior (per-instance network baselines on vs off), latency (watched folder → finding → notification),
+                     soak (vigil serve --watch under steady load: memory, lag and API latency over time)
   --api-findings N   findings stored for the API workload (default 1000000; --smoke 20000)
   --baseline-events N, --baseline-principals N
                      size of the baseline workload (default 5000000 events of 50000 principals; --smoke 50000 of 2000)
   --behavior-flows N, --behavior-instances N
                      size of the behavior workload (default 2000000 flows of 10000 instances; --smoke 40000 of 1000)
   --latency-files N  files landing in the watched folder for the latency workload (default 200; --smoke 20)
+  --minutes N        soak duration (default 2; --smoke 0.2; a verdict on memory needs ≥ 10)
+  --soak-speed X     soak load as a multiple of the bench's nominal rate (default 2; see bench/README.md)
+  --soak-sample-seconds N, --soak-tick-seconds N
+                     soak sampling period (default 5) and file period per log type (default 5)
+  --soak-tolerance N memory counts as flat when RSS and heap grow at most N MB/hour over the second half (default 10)
+  --soak-heap-snapshots  heap snapshots of the server at the end of warm-up and at the end (kept, with the folder)
+  --soak-keep        keep the soak's temporary folder (database, logs)
+  --json             print results.json on stdout instead of the tables
   --modes LIST       measurements: ceiling,ceiling-json,parse,scan (default all)
   --seed N           generator seed (default 1)
   --out DIR          data and results folder (default bench/.data)
@@ -62,12 +76,19 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
+function positiveNumber(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, got ${v}`);
+  return n;
+}
+
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200 };
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, soak: {}, json: false };
   let apiGiven: number | undefined;
   let baselineGiven: number | undefined, principalsGiven: number | undefined;
   let flowsGiven: number | undefined, instancesGiven: number | undefined;
   let latencyGiven: number | undefined;
+  let minutesGiven: number | undefined;
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
@@ -85,9 +106,10 @@ export function parseArgs(argv: string[]): BenchArgs {
         if (!names.includes('baseline')) a.baselineEvents = 0;
         if (!names.includes('behavior') && !names.includes('behaviour')) a.behaviorFlows = 0;
         if (!names.includes('latency')) a.latencyFiles = 0;
-        a.kinds = names.filter((k) => k !== 'intel' && k !== 'api' && k !== 'baseline' && k !== 'behavior' && k !== 'behaviour' && k !== 'latency').map((k) => {
+        if (!names.includes('soak')) a.soakMinutes = 0;
+        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak'].includes(k)).map((k) => {
           const kind = ALIASES[k];
-          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency)`);
+          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak)`);
           return kind;
         });
         break;
@@ -102,6 +124,14 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--behavior-flows': flowsGiven = positiveInt(flag, value()); break;
       case '--behavior-instances': instancesGiven = positiveInt(flag, value()); break;
       case '--latency-files': latencyGiven = positiveInt(flag, value()); break;
+      case '--minutes': case '--soak-minutes': minutesGiven = positiveNumber(flag, value()); break;
+      case '--soak-speed': a.soak.speed = positiveNumber(flag, value()); break;
+      case '--soak-sample-seconds': a.soak.sampleSeconds = positiveNumber(flag, value()); break;
+      case '--soak-tick-seconds': a.soak.tickSeconds = positiveNumber(flag, value()); break;
+      case '--soak-tolerance': a.soak.toleranceMbPerHour = positiveNumber(flag, value()); break;
+      case '--soak-heap-snapshots': a.soak.heapSnapshots = true; break;
+      case '--soak-keep': a.soak.keep = true; break;
+      case '--json': a.json = true; break;
       case '--seed': a.seed = positiveInt(flag, value()); break;
       case '--out': a.out = value(); break;
       case '--regen': a.regenerate = true; break;
@@ -119,6 +149,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     a.baselinePrincipals = principalsGiven ?? (a.smoke ? 2_000 : 50_000);
   }
   if (a.latencyFiles) a.latencyFiles = latencyGiven ?? (a.smoke ? 20 : 200);
+  if (a.soakMinutes) a.soakMinutes = minutesGiven ?? (a.smoke ? 0.2 : 2);
   if (a.behaviorFlows) {
     a.behaviorFlows = flowsGiven ?? (a.smoke ? 40_000 : 2_000_000);
     a.behaviorInstances = instancesGiven ?? (a.smoke ? 1_000 : 10_000);

@@ -20,6 +20,7 @@ import { printApiBench, runApiBench, type ApiBench } from './api/run.js';
 import { printBaselineBench, runBaselineBench, type BaselineBench } from './baseline/run.js';
 import { printBehaviorBench, runBehaviorBench, type BehaviorBench } from './behavior/run.js';
 import { printLatencyBench, runLatencyBench, type LatencyBench } from './latency/run.js';
+import { SOAK_SMOKE, printSoakBench, runSoakBench, type SoakBench } from './soak/run.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -83,23 +84,30 @@ async function main(): Promise<number> {
     process.stderr.write('done\n');
   }
 
+  let soak: SoakBench | undefined;
+  if (args.soakMinutes) soak = await runSoakBench({ ...(args.smoke ? SOAK_SMOKE : {}), ...args.soak, minutes: args.soakMinutes, seed: args.seed });
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
-  console.log('');
-  if (samples.length) printReport(summary, manifests, datasets, meta);
-  if (intel) console.log(`\n${printIntelBench(intel)}`);
-  if (api) console.log(`\n${printApiBench(api)}`);
-  if (baseline) console.log(`\n${printBaselineBench(baseline)}`);
-  if (behavior) console.log(`\n${printBehaviorBench(behavior)}`);
-  if (latency) console.log(`\n${printLatencyBench(latency)}`);
+  const print = args.json ? () => undefined : (s: string) => console.log(s);
+  print('');
+  if (samples.length && !args.json) printReport(summary, manifests, datasets, meta);
+  if (intel) print(`\n${printIntelBench(intel)}`);
+  if (api) print(`\n${printApiBench(api)}`);
+  if (baseline) print(`\n${printBaselineBench(baseline)}`);
+  if (behavior) print(`\n${printBehaviorBench(behavior)}`);
+  if (latency) print(`\n${printLatencyBench(latency)}`);
+  if (soak) print(`\n${printSoakBench(soak)}`);
   const resultsPath = join(out, 'results.json');
-  writeFileSync(resultsPath, JSON.stringify({
+  const results = {
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency,
-  }, null, 2));
-  console.log(`\nresults: ${resultsPath}`);
-  return summary.problems.length > 0 ? 1 : 0;
+    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak,
+  };
+  writeFileSync(resultsPath, JSON.stringify(results, null, 2));
+  if (args.json) console.log(JSON.stringify(results, null, 2));
+  else console.log(`\nresults: ${resultsPath}`);
+  return summary.problems.length > 0 || (soak?.problems.length ?? 0) > 0 ? 1 : 0;
 }
 
 main().then((code) => { process.exitCode = code; }, (e: unknown) => {

@@ -69,7 +69,8 @@ export function generateCloudTrail(root: string, records: number, seed: number):
   return { written: out.stats, expected: expected.counts() };
 }
 
-function background(rng: Prng, p: AccountPrincipals, region: string, timeMs: number): Record<string, unknown> {
+/** One background (non-attack) record of an account's principals at a time (the soak's live writer uses it too). */
+export function background(rng: Prng, p: AccountPrincipals, region: string, timeMs: number): Record<string, unknown> {
   const who = pickPrincipal(rng, p);
   const table = who.type === 'AWSService' ? SERVICE_APIS : who.type === 'Root' ? ROOT_APIS : USER_APIS;
   let api: Api = rng.weighted(table);

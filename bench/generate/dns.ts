@@ -32,7 +32,8 @@ function dnsLine(v: Vpc, src: Eni, t: number, port: number, name: string, type: 
 
 const a = (Rdata: string): Answer => ({ Rdata, Type: 'A' });
 
-function background(rng: Prng, net: Network, v: Vpc, src: Eni, t: number): string {
+/** One background query of an instance at `t` (ms; the soak's live writer uses it too). */
+export function background(rng: Prng, net: Network, v: Vpc, src: Eni, t: number): string {
   const port = ephemeralPort(rng);
   switch (rng.weighted(MIX)) {
     case 'aws': {
@@ -63,7 +64,7 @@ function background(rng: Prng, net: Network, v: Vpc, src: Eni, t: number): strin
 }
 
 /** A rebinding name queried a few times by one instance; its answer is IMDS. */
-function rebind(rng: Prng, v: Vpc, t0: number, n: number, expected: Expected): { t: number; line: string }[] {
+export function rebind(rng: Prng, v: Vpc, t0: number, n: number, expected: Expected): { t: number; line: string }[] {
   const victim = rng.pick(v.byRole.app);
   const name = n % 2 === 0 ? `${rng.hex(8)}.169-254-169-254.nip.io` : `7f000001.a9fea9fe.rbnd-${rng.hex(6)}.example-attacker.net`;
   expected.add('UnauthorizedAccess:EC2/MetadataDNSRebind', `${v.account}|${v.region}|${victim.instanceId}|${name}`);

@@ -35,7 +35,8 @@ function conversation(rng: Prng, v: Vpc, eni: Eni, local: string, remote: string
     : line(v, eni, remote, local, rport, lport, proto, packets, bytes, t, 'ACCEPT');
 }
 
-function background(rng: Prng, net: Network, v: Vpc, t: number): string {
+/** One background flow line of a VPC at `t` (seconds; the soak's live writer uses it too). */
+export function background(rng: Prng, net: Network, v: Vpc, t: number): string {
   const r = v.byRole;
   switch (rng.weighted(MIX)) {
     case 'eastWest': {
@@ -81,7 +82,7 @@ function background(rng: Prng, net: Network, v: Vpc, t: number): string {
   }
 }
 
-type Attack = (rng: Prng, v: Vpc, t0: number, expected: Expected) => Flow[];
+export type Attack = (rng: Prng, v: Vpc, t0: number, expected: Expected) => Flow[];
 
 const sshBruteForce: Attack = (rng, v, t0, expected) => {
   const victim = rng.pick(v.byRole.web);
@@ -123,7 +124,7 @@ const portSweep: Attack = (rng, v, t0, expected) => {
   return out;
 };
 
-const ATTACKS: Attack[] = [sshBruteForce, portscan, portSweep];
+export const ATTACKS: Attack[] = [sshBruteForce, portscan, portSweep];
 
 export function generateVpcFlow(root: string, records: number, seed: number): Generated {
   const rng = new Prng(seed ^ 0xf10);
