@@ -9,6 +9,7 @@ import { registerTypes } from './commands/types.js';
 import { registerIntel } from './commands/intel.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
+import { registerQuarantine } from './commands/quarantine.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,6 +25,7 @@ registerTypes(program);
 registerIntel(program);
 registerServe(program);
 registerStatus(program);
+registerQuarantine(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,14 +4,49 @@
  * 5-minute file slot with no file, per account and region) and the last error. Kept in memory,
  * saved with every checkpoint as a store document (`ingest-health`), so `vigil status` can read
  * it without the server and counts continue across restarts.
+ *
+ * Counts are of committed work only: what a batch read is staged in a `Tally` and applied when its
+ * checkpoint commits, so a batch read again after a failed checkpoint counts its objects, records
+ * and bad records once. Failed attempts are counted apart, in `retry`.
  */
 import { IngestStats, type KindStats } from '../ingest-stats.js';
+import type { QuarantineRecord } from './quarantine.js';
 
 const SLOT = 5 * 60_000;
 /** CloudTrail delivers a file within ~15 minutes: slots younger than that are not called missing yet. */
 const GAP_GRACE = 15 * 60_000;
 /** How far back gaps are reported. */
 const GAP_WINDOW = 24 * 3_600_000;
+
+/** Retries of failed checkpoints, apart from what was read. */
+export interface RetryHealth {
+  /** Failed attempts (a checkpoint or a read that failed), each followed by a backoff and a retry. */
+  retries: number;
+  /** Objects quarantined since the first start. */
+  quarantined: number;
+  /** Quarantined objects re-queued. */
+  requeued: number;
+  /** Objects held for the next attempt (0 when nothing is failing). */
+  waiting: number;
+  /** When the next attempt is due, while failing. */
+  backoffUntil?: string;
+  /** When the failing batch first failed, while failing. */
+  failingSince?: string;
+  /** The last failed attempt; `transient`: the store's or the network's (never quarantines). */
+  lastFailure?: { message: string; at: string; transient: boolean };
+}
+
+const noRetries = (): RetryHealth => ({ retries: 0, quarantined: 0, requeued: 0, waiting: 0 });
+
+/** What one batch read, counted into the source's health only when the batch commits. */
+export class Tally {
+  readonly stats = new IngestStats();
+  readonly objects = { read: 0, alreadyProcessed: 0, failed: 0 };
+  newestEventTime = 0;
+  lastObjectAt?: string;
+  /** Keys of objects read (CloudTrail file slots). */
+  readonly keys: string[] = [];
+}
 
 export interface GapReport { accountId: string; region: string; missingSlots: number; recent: string[]; newestFile: string }
 
@@ -31,6 +66,7 @@ export interface SourceHealthData {
   counters?: Record<string, number>;
   /** Slots seen per `account|region` (5-minute slot numbers), for gaps. */
   slots?: Record<string, number[]>;
+  retry?: RetryHealth;
 }
 
 export interface SourceHealthView extends Omit<SourceHealthData, 'slots'> {
@@ -39,6 +75,9 @@ export interface SourceHealthView extends Omit<SourceHealthData, 'slots'> {
   badRecords: number;
   lagSeconds?: number;
   gaps: GapReport[];
+  retry: RetryHealth;
+  /** Objects of this source in quarantine now (from the store's quarantine records). */
+  quarantine?: QuarantineRecord[];
 }
 
 export class SourceHealth {
@@ -51,6 +90,7 @@ export class SourceHealth {
   lastCommitAt?: string;
   lastError?: { message: string; at: string };
   counters?: Record<string, number>;
+  retry: RetryHealth = noRetries();
   private readonly slots = new Map<string, Set<number>>();
 
   constructor(readonly id: string, readonly type: string, readonly location: string) {}
@@ -64,7 +104,21 @@ export class SourceHealth {
     this.lastCommitAt = d.lastCommitAt;
     this.lastError = d.lastError;
     this.counters = d.counters;
+    // the counts continue; what was failing belongs to the run that saved them
+    const r = d.retry ?? noRetries();
+    this.retry = { retries: r.retries, quarantined: r.quarantined, requeued: r.requeued, waiting: 0, lastFailure: r.lastFailure };
     for (const [k, v] of Object.entries(d.slots ?? {})) this.slots.set(k, new Set(v));
+  }
+
+  /** A batch committed: its tally becomes part of the counts. */
+  apply(t: Tally): void {
+    mergeStats(this.stats, t.stats);
+    this.objects.read += t.objects.read;
+    this.objects.alreadyProcessed += t.objects.alreadyProcessed;
+    this.objects.failed += t.objects.failed;
+    if (t.newestEventTime > this.newestEventTime) this.newestEventTime = t.newestEventTime;
+    if (t.lastObjectAt) this.lastObjectAt = t.lastObjectAt;
+    for (const k of t.keys) this.fileSeen(k);
   }
 
   notice(reason: string, sample: string): void {
@@ -113,6 +167,7 @@ export class SourceHealth {
       id: this.id, type: this.type, location: this.location, objects: { ...this.objects }, kinds: this.stats.kinds, notices: this.notices,
       newestEventTime: this.newestEventTime ? new Date(this.newestEventTime).toISOString() : undefined,
       lastPollAt: this.lastPollAt, lastObjectAt: this.lastObjectAt, lastCommitAt: this.lastCommitAt, lastError: this.lastError, counters: this.counters,
+      retry: { ...this.retry },
       slots: Object.fromEntries([...this.slots].map(([k, v]) => [k, [...v]])),
     };
   }
@@ -131,8 +186,26 @@ export function healthView(d: SourceHealthData, now = Date.now(), gaps?: GapRepo
   if (!gaps) { const h = new SourceHealth(d.id, d.type, d.location); h.restore(d); gaps = h.gaps(now); }
   const { slots: _slots, ...rest } = d;
   return {
-    ...rest, records, bytesIn, badRecords,
+    ...rest, retry: d.retry ?? noRetries(), records, bytesIn, badRecords,
     lagSeconds: d.newestEventTime ? Math.max(0, Math.round((now - Date.parse(d.newestEventTime)) / 1000)) : undefined,
     gaps,
   };
+}
+
+const MAX_SAMPLES = 3;
+
+/** Adds `from`'s counts into `into` (samples kept up to three per reason, the earliest first). */
+export function mergeStats(into: IngestStats, from: IngestStats): void {
+  for (const [kind, f] of Object.entries(from.kinds)) {
+    if (!f) continue;
+    const k = into.of(kind as never);
+    k.objects += f.objects; k.records += f.records; k.bytesIn += f.bytesIn; k.bytesOut += f.bytesOut;
+    for (const [reason, b] of Object.entries(f.bad)) {
+      if (!b) continue;
+      const e = (k.bad[reason as keyof KindStats['bad']] ??= { count: 0, samples: [] });
+      e.count += b.count;
+      for (const sample of b.samples) if (e.samples.length < MAX_SAMPLES) e.samples.push(sample);
+    }
+    for (const [reason, n] of Object.entries(f.skipped)) k.skipped[reason] = (k.skipped[reason] ?? 0) + n;
+  }
 }

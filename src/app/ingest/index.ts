@@ -3,22 +3,32 @@
  * through scan's per-object pipeline (readers → parsers → engine → findings service), and
  * commits a checkpoint — findings, processed objects (content fingerprints) and detector state
  * in one store transaction — after each poll's objects (every `commitEvery` objects for a
- * backlog). Only then are sources told (cursors move) and notifiers handed the new and updated
- * findings. A kill at any point loses only uncommitted work, which the next start redoes from the
- * last checkpoint's state: no object skipped, none counted twice.
+ * backlog). Only then are sources told (cursors move), health counts the batch and notifiers are
+ * handed the new and updated findings. A kill at any point loses only uncommitted work, which the
+ * next start redoes from the last checkpoint's state: no object skipped, none counted twice.
+ *
+ * Failures never stall a source for good. A batch whose checkpoint (or read) fails is dropped
+ * from memory — the pipeline is loaded again from the last checkpoint — and held by the loop,
+ * which tries it again after a backoff (retry.ts). An environment failure (a full disk, a locked
+ * database, a lost connection: transient.ts) is retried as it is until the cause is gone. Any
+ * other error is blamed on an object: the batch is retried one object per checkpoint, so the
+ * good objects commit, and an object that keeps failing alone is quarantined (quarantine.ts),
+ * skipped from then on, until `vigil quarantine requeue` puts it back.
  */
 import { resolve } from 'node:path';
 import type { Finding } from '../../core/index.js';
-import { DETECTORS } from '../../detectors/registry.js';
-import { ENRICHERS } from '../../enrich/registry.js';
-import { Engine, StateRegistry, type Detector, type Enricher, type EngineServices } from '../../engine/index.js';
-import { FindingsService } from '../../findings/index.js';
+import type { Detector, Enricher, EngineServices } from '../../engine/index.js';
 import { filterScopes } from '../../findings/scope.js';
+import { objectFingerprint } from '../../readers/index.js';
 import type { ContinuousSource, SourceContext } from '../../sources/continuous.js';
 import type { SourceObject } from '../../sources/index.js';
-import type { ProcessedObject, Store, UsageRow } from '../../store/index.js';
+import type { ProcessedObject, Store } from '../../store/index.js';
 import { processObject, type ScanOptions, type ScanReport } from '../scan.js';
-import { SourceHealth, type SourceHealthData } from './health.js';
+import { SourceHealth, Tally, type SourceHealthData, type SourceHealthView } from './health.js';
+import { Pipeline, WatchedObject } from './pipeline.js';
+import { listQuarantine, putQuarantine, quarantineId, type QuarantineRecord } from './quarantine.js';
+import { RETRY_DEFAULTS, backoffMs, type RetryOptions } from './retry.js';
+import { describeError, isTransient } from './transient.js';
 
 export interface CommitNotice {
   created: Finding[];
@@ -40,6 +50,8 @@ export interface IngestOptions {
   commitAfterMs?: number;
   detectors?: readonly Detector[];
   enrichers?: readonly Enricher[];
+  /** Backoff and quarantine of failing batches (retry.ts). */
+  retry?: RetryOptions;
   /**
    * Threat and trusted lists, rebuilt when they change (lists added, activated, refreshed through
    * the API while serving). Checked before a poll's objects are read, when everything before is
@@ -59,30 +71,37 @@ export function ownFiles(store: Store): Set<string> {
 
 export function sourceContext(store: Store): SourceContext { return { store, ignore: ownFiles(store) }; }
 
-class Pipeline {
-  services?: EngineServices;
-  engine!: Engine;
-  state!: StateRegistry;
-  findings!: FindingsService;
-  seen = new Set<string>();
-  usage = new Map<string, UsageRow>();
-  newest = 0;
-  /** Engine stand-in handed to processObject: notes the newest event time, then dispatches. */
-  tap!: Engine;
-
-  constructor(private readonly o: IngestOptions) {}
-
-  async load(): Promise<void> {
-    this.state = new StateRegistry();
-    this.state.preload(await this.o.store.loadState());
-    this.findings = new FindingsService();
-    this.engine = new Engine(this.o.detectors ?? DETECTORS, this.o.enrichers ?? ENRICHERS, (c) => this.findings.submit(c), { services: this.services ?? this.o.services }, this.state);
-    const engine = this.engine;
-    this.tap = { process: (e: Parameters<Engine['process']>[0]) => { if (e.time > this.newest) this.newest = e.time; engine.process(e); } } as unknown as Engine;
-    this.seen = new Set();
-    this.usage = new Map();
-  }
+/** One object read into the pipeline, not yet committed. */
+interface Read {
+  obj: SourceObject;
+  rec?: ProcessedObject;
+  /** False when the object could not be read (counted as failed; its SQS message stays). */
+  ok: boolean;
+  tally: Tally;
+  /** The read failed for the environment's reasons: the batch is dropped and read again later. */
+  transient?: unknown;
 }
+
+/** Failures of one object while it was held for retry. */
+interface Tries { all: number; alone: number; first: number }
+
+/**
+ * A source's uncommitted objects, in order, worked off checkpoint by checkpoint. While failing it
+ * waits in `Ingestor.failing` until `nextAt`; the source is not polled meanwhile (its new objects
+ * wait with it), the other sources are.
+ */
+interface Work {
+  pending: SourceObject[];
+  /** The first this many pending objects are checkpointed one at a time (finding a poison object). */
+  alone: number;
+  /** Consecutive failed attempts (the backoff's exponent). */
+  failures: number;
+  nextAt: number;
+  since: number;
+  tries: Map<SourceObject, Tries>;
+}
+
+type Outcome = { ok: true } | { ok: false; error: unknown };
 
 export class Ingestor {
   readonly health = new Map<string, SourceHealth>();
@@ -96,9 +115,19 @@ export class Ingestor {
   private intelSignature?: string;
   /** Times the threat lists were reloaded while running. */
   intelReloads = 0;
+  /** Per source: the work held after a failure, until it commits. */
+  private readonly failing = new Map<string, Work>();
+  /** Quarantined objects by record id, with the object itself once this run saw it (to re-read it when re-queued). */
+  private readonly quarantine = new Map<string, { record: QuarantineRecord; obj?: SourceObject }>();
+  /** Per source: re-queued objects, read before the source's next poll. */
+  private readonly requeued = new Map<string, SourceObject[]>();
+  /** The pipeline holds effects of a batch that did not commit (its reload failed): load before reading. */
+  private dirty = false;
+  private readonly retryOpts: Required<RetryOptions>;
 
   constructor(private readonly o: IngestOptions) {
     this.pipeline = new Pipeline(o);
+    this.retryOpts = { ...RETRY_DEFAULTS, ...o.retry };
     for (const s of o.sources) {
       this.health.set(s.id, new SourceHealth(s.id, s.type, s.location));
       s.onWake = () => { this.nextPoll.set(s.id, 0); this.wake?.(); };
@@ -113,6 +142,7 @@ export class Ingestor {
       const saved = await this.o.store.getDoc<SourceHealthData>('ingest-health', s.id);
       if (saved) this.health.get(s.id)!.restore(saved);
     }
+    for (const q of await listQuarantine(this.o.store)) this.quarantine.set(q.id, { record: q });
     if (this.o.intel) {
       this.intelSignature = await this.o.intel.signature();
       this.pipeline.services = await this.o.intel.build();
@@ -145,7 +175,8 @@ export class Ingestor {
           this.health.get(s.id)!.error(e);
           this.log('error', `source ${s.id}: ${(e as Error).stack ?? e}`);
         }
-        this.nextPoll.set(s.id, Math.min(this.nextPoll.get(s.id)!, Date.now() + s.intervalMs));
+        const w = this.failing.get(s.id);
+        this.nextPoll.set(s.id, w ? w.nextAt : Math.min(this.nextPoll.get(s.id)!, Date.now() + s.intervalMs));
       }
       if (!this.running) break;
       const wait = Math.max(0, Math.min(...this.o.sources.map((s) => this.nextPoll.get(s.id) ?? 0)) - Date.now());
@@ -154,9 +185,16 @@ export class Ingestor {
     }
   }
 
-  /** One poll of one source: read what is ready, checkpoint. Exposed for tests. */
+  /**
+   * One turn of one source: its held work when that is due (nothing while backing off), else a
+   * poll — re-queued objects first, quarantined ones skipped — read and checkpointed. Returns the
+   * objects committed (or quarantined) in this turn. Exposed for tests.
+   */
   async pollOnce(s: ContinuousSource): Promise<number> {
     const h = this.health.get(s.id)!;
+    await this.syncQuarantine();
+    const held = this.failing.get(s.id);
+    if (held) return Date.now() < held.nextAt ? 0 : this.drain(s, held);
     let objects: SourceObject[];
     try {
       objects = await s.poll();
@@ -167,85 +205,263 @@ export class Ingestor {
       return 0;
     }
     for (const n of s.notices?.splice(0) ?? []) h.notice(n.reason, n.uri);
+    const again = this.requeued.get(s.id) ?? [];
+    this.requeued.delete(s.id);
+    objects = await this.skipQuarantined(s, [...again, ...objects]);
     if (objects.length === 0) return 0;
     // every earlier object is committed here: the engine may be rebuilt from the store
-    await this.reloadIntelIfChanged();
+    if (!this.dirty) await this.reloadIntelIfChanged();
+    return this.drain(s, { pending: objects, alone: 0, failures: 0, nextAt: 0, since: 0, tries: new Map() });
+  }
+
+  /**
+   * Works off `w` checkpoint by checkpoint. On a failure the work is kept in `failing` with its
+   * next attempt time and the loop goes on with the other sources.
+   */
+  private async drain(s: ContinuousSource, w: Work): Promise<number> {
+    const h = this.health.get(s.id)!;
     const every = this.o.commitEvery ?? 25;
     const afterMs = this.o.commitAfterMs ?? 2000;
-    let batchStart = Date.now();
-    let batch: SourceObject[] = [];
-    let done: ProcessedObject[] = [];
-    let failed = new Set<SourceObject>();
-    for (let i = 0; i < objects.length; i++) {
-      const obj = objects[i];
-      if (!this.running) { s.retry?.(objects.slice(i)); break; }
-      const { rec, ok } = await this.read(obj, h);
-      batch.push(obj);
-      if (rec) done.push(rec);
-      if (!ok) failed.add(obj);
-      if (batch.length >= every || Date.now() - batchStart >= afterMs) {
-        if (!(await this.checkpoint(s, batch, done, failed))) return 0;
-        batch = []; done = []; failed = new Set();
-        batchStart = Date.now();
+    let handled = 0;
+    while (w.pending.length > 0) {
+      if (!this.running) {
+        // stopping: offered again at the next start (SQS: made visible again)
+        s.retry?.(w.pending);
+        this.settle(s);
+        return handled;
       }
+      const loaded = await this.ensureLoaded();
+      if (loaded !== true) { this.failed(s, w, [], loaded.error); return handled; }
+      const alone = w.alone > 0;
+      const reads: Read[] = [];
+      const started = Date.now();
+      let outcome: Outcome | undefined;
+      for (const obj of w.pending) {
+        const r = await this.read(obj, h);
+        reads.push(r);
+        if (r.transient !== undefined) {
+          // a connection dropped while reading: what this batch did in memory goes, all of it is read again
+          outcome = { ok: false, error: r.transient };
+          this.dirty = true;
+          await this.ensureLoaded();
+          break;
+        }
+        if (alone || reads.length >= every || Date.now() - started >= afterMs || !this.running) break;
+      }
+      outcome ??= await this.checkpoint(s, reads);
+      if (outcome.ok) {
+        w.pending.splice(0, reads.length);
+        if (alone) w.alone--;
+        w.failures = 0;
+        handled += reads.length;
+        continue;
+      }
+      const group = reads.map((r) => r.obj);
+      if (await this.blame(s, w, group, reads[0]?.rec, outcome.error)) { handled++; continue; }
+      this.failed(s, w, group, outcome.error);
+      return handled;
     }
-    await this.checkpoint(s, batch, done, failed);
-    return objects.length;
+    this.settle(s);
+    return handled;
   }
 
-  private async read(obj: SourceObject, h: SourceHealth): Promise<{ rec?: ProcessedObject; ok: boolean }> {
+  /**
+   * After a failed attempt on `group` with an error that is not the environment's: the objects
+   * are checkpointed one at a time from now on, and a lone object that failed
+   * `quarantineAfter` times is quarantined — if the store takes a write (else it is the store).
+   * True when `group[0]` was quarantined (the work goes on at once without it).
+   */
+  private async blame(s: ContinuousSource, w: Work, group: SourceObject[], rec: ProcessedObject | undefined, error: unknown): Promise<boolean> {
+    const now = Date.now();
+    for (const o of group) {
+      const t = w.tries.get(o) ?? { all: 0, alone: 0, first: now };
+      t.all++;
+      if (group.length === 1) t.alone++;
+      w.tries.set(o, t);
+    }
+    if (isTransient(error)) return false;
+    if (group.length > 1) { w.alone = Math.max(w.alone, group.length); return false; }
+    const obj = group[0];
+    const t = w.tries.get(obj)!;
+    if (t.alone < this.retryOpts.quarantineAfter) return false;
+    const h = this.health.get(s.id)!;
+    const fingerprint = rec?.fingerprint;
+    const record: QuarantineRecord = {
+      id: quarantineId(s.id, obj.uri, fingerprint, obj.size), source: s.id, uri: obj.uri, key: obj.key, size: obj.size,
+      ...(fingerprint ? { fingerprint } : {}), error: describeError(error), tries: t.all,
+      firstFailureAt: new Date(t.first).toISOString(), lastFailureAt: new Date(now).toISOString(), quarantinedAt: new Date(now).toISOString(),
+    };
+    try {
+      // the probe: a store that cannot take this small write is what fails, not the object
+      await this.o.store.putDoc('ingest-health', s.id, '', h.data());
+      await putQuarantine(this.o.store, record);
+    } catch (e) {
+      this.log('warn', `source ${s.id}: the store refuses writes (${describeError(e)}); ${obj.uri} is not quarantined`);
+      return false;
+    }
+    this.quarantine.set(record.id, { record, obj });
+    w.pending.shift();
+    if (w.alone > 0) w.alone--;
+    w.failures = 0;
+    w.tries.delete(obj);
+    h.retry.quarantined++;
+    h.error(error);
+    this.log('error', `source ${s.id}: quarantined ${obj.uri} after ${t.all} failed checkpoints: ${record.error} (vigil quarantine requeue ${record.id})`);
+    // its source is done with it: an SQS message is not deleted (it comes back, is skipped, may reach a dead-letter queue)
+    await s.committed?.([obj], new Set([obj])).catch((e) => { h.error(e); });
+    await this.o.store.putDoc('ingest-health', s.id, '', h.data()).catch(() => undefined);
+    return true;
+  }
+
+  /** Keeps `w` for a retry after the backoff and shows it in health. */
+  private failed(s: ContinuousSource, w: Work, group: SourceObject[], error: unknown): void {
+    const h = this.health.get(s.id)!;
+    const now = Date.now();
+    const transient = isTransient(error);
+    w.failures++;
+    w.since ||= now;
+    w.nextAt = now + backoffMs(w.failures, this.retryOpts);
+    this.failing.set(s.id, w);
+    h.error(error);
+    h.retry.retries++;
+    h.retry.waiting = w.pending.length;
+    h.retry.failingSince = new Date(w.since).toISOString();
+    h.retry.backoffUntil = new Date(w.nextAt).toISOString();
+    h.retry.lastFailure = { message: describeError(error), at: new Date(now).toISOString(), transient };
+    const what = group.length === 1 ? group[0].uri : `a batch of ${group.length || w.pending.length} object(s)`;
+    this.log(transient ? 'warn' : 'error', `source ${s.id}: ${what} did not commit (${transient ? 'store or network' : 'object-specific'}: ${describeError(error)}); next try in ${w.nextAt - now} ms`);
+  }
+
+  /** Nothing held for the source any more. */
+  private settle(s: ContinuousSource): void {
+    this.failing.delete(s.id);
+    const r = this.health.get(s.id)!.retry;
+    r.waiting = 0;
+    r.backoffUntil = undefined;
+    r.failingSince = undefined;
+  }
+
+  /** Loads the pipeline from the last checkpoint if a failed batch left it dirty. */
+  private async ensureLoaded(): Promise<true | { error: unknown }> {
+    if (!this.dirty) return true;
+    try {
+      await this.pipeline.load();
+      this.dirty = false;
+      return true;
+    } catch (e) {
+      return { error: e };
+    }
+  }
+
+  private async read(obj: SourceObject, h: SourceHealth): Promise<Read> {
     const p = this.pipeline;
+    const tally = new Tally();
     const report = { objects: { total: 0, processed: 0, alreadyProcessed: 0, failed: 0 } } as ScanReport;
     const opts = { inputs: [], store: this.o.store, defaultRegion: this.o.defaultRegion, flowFields: this.o.flowFields } as ScanOptions;
-    const before = p.newest;
-    p.newest = h.newestEventTime;
+    const watched = new WatchedObject(obj);
+    p.newest = 0;
     let rec: ProcessedObject | undefined;
+    let thrown: unknown;
     try {
-      rec = await processObject(obj, opts, p.tap, h.stats, p.seen, this.o.store, report, p.usage);
+      rec = await processObject(watched, opts, p.tap, tally.stats, p.seen, this.o.store, report, p.usage);
     } catch (e) {
-      // processObject counts bad input itself; an exception here is a source failure (network…)
-      h.error(e);
-      h.stats.bad('unknown', 'read-error', { object: obj.uri, excerpt: (e as Error).message.slice(0, 200) });
+      thrown = e;
+    }
+    const transient = [thrown, watched.error].find((e) => e !== undefined && isTransient(e));
+    if (transient !== undefined) {
+      h.error(transient);
+      return { obj, ok: false, tally, transient };
+    }
+    if (thrown !== undefined) {
+      // processObject counts bad input itself; an exception here is the object's (access denied…)
+      h.error(thrown);
+      tally.stats.bad('unknown', 'read-error', { object: obj.uri, excerpt: describeError(thrown).slice(0, 200) });
       report.objects.failed++;
     }
-    h.newestEventTime = Math.max(h.newestEventTime, p.newest);
-    p.newest = Math.max(before, p.newest);
-    h.objects.read += report.objects.processed;
-    h.objects.alreadyProcessed += report.objects.alreadyProcessed;
-    h.objects.failed += report.objects.failed;
-    if (report.objects.processed) { h.lastObjectAt = new Date().toISOString(); h.fileSeen(obj.key); }
-    return { rec, ok: report.objects.failed === 0 };
+    tally.newestEventTime = p.newest;
+    tally.objects.read = report.objects.processed;
+    tally.objects.alreadyProcessed = report.objects.alreadyProcessed;
+    tally.objects.failed = report.objects.failed;
+    if (report.objects.processed) { tally.lastObjectAt = new Date().toISOString(); tally.keys.push(obj.key); }
+    return { obj, rec, ok: report.objects.failed === 0, tally };
   }
 
-  private async checkpoint(s: ContinuousSource, batch: SourceObject[], done: ProcessedObject[], failed: ReadonlySet<SourceObject> = new Set()): Promise<boolean> {
-    if (batch.length === 0) return true;
+  /** One checkpoint of `reads`. On failure nothing of them is kept in memory either. */
+  private async checkpoint(s: ContinuousSource, reads: Read[]): Promise<Outcome> {
+    if (reads.length === 0) return { ok: true };
     const p = this.pipeline;
     const h = this.health.get(s.id)!;
+    const done = reads.flatMap((r) => (r.rec ? [r.rec] : []));
+    let flushed: Awaited<ReturnType<typeof p.findings.flush>>;
     try {
       const filters = await this.o.store.listFilters();
       p.findings.setFilters(filters, await filterScopes(this.o.store, filters));
-      const flushed = await p.findings.flush(this.o.store);
+      flushed = await p.findings.flush(this.o.store);
       // only the namespaces touched since the last checkpoint: the store keeps the others
       await this.o.store.commit({ findings: flushed.findings, objects: done, state: p.state.changedSnapshots(), usage: [...p.usage.values()] });
-      p.usage = new Map();
-      p.seen = new Set();
-      this.commits++;
-      h.lastCommitAt = new Date().toISOString();
-      if (s.counters) h.counters = s.counters();
-      await this.o.store.putDoc('ingest-health', s.id, '', h.data()).catch(() => undefined);
-      await s.committed?.(batch, failed).catch((e) => { h.error(e); });
-      if (this.o.onCommit && (flushed.created.length || flushed.updated.length || done.length)) {
-        try { await this.o.onCommit({ created: flushed.created, updated: flushed.updated, objects: done, at: Date.now() }); } catch (e) { this.log('error', `after commit: ${(e as Error).message}`); }
-      }
-      return true;
     } catch (e) {
-      // nothing of this batch is stored: start again from the last checkpoint and re-offer it
-      h.error(e);
-      this.log('error', `checkpoint failed for ${s.id}: ${(e as Error).message}; the batch will be read again`);
-      s.retry?.(batch);
-      await p.load();
-      return false;
+      // nothing of this batch is stored: back to the last checkpoint's state
+      this.dirty = true;
+      await this.ensureLoaded();
+      return { ok: false, error: e };
     }
+    p.usage = new Map();
+    p.seen = new Set();
+    this.commits++;
+    for (const r of reads) h.apply(r.tally);
+    h.lastCommitAt = new Date().toISOString();
+    if (s.counters) h.counters = s.counters();
+    await this.o.store.putDoc('ingest-health', s.id, '', h.data()).catch(() => undefined);
+    const failed = new Set(reads.filter((r) => !r.ok).map((r) => r.obj));
+    await s.committed?.(reads.map((r) => r.obj), failed).catch((e) => { h.error(e); });
+    if (this.o.onCommit && (flushed.created.length || flushed.updated.length || done.length)) {
+      try { await this.o.onCommit({ created: flushed.created, updated: flushed.updated, objects: done, at: Date.now() }); } catch (e) { this.log('error', `after commit: ${(e as Error).message}`); }
+    }
+    return { ok: true };
+  }
+
+  /**
+   * Follows the store's quarantine records: a record gone (re-queued by `vigil quarantine
+   * requeue`, maybe from another process) puts its object before the source's next poll.
+   */
+  private async syncQuarantine(): Promise<void> {
+    let records: QuarantineRecord[];
+    try { records = await listQuarantine(this.o.store); } catch { return; }
+    const ids = new Set(records.map((q) => q.id));
+    for (const [id, q] of this.quarantine) {
+      if (ids.has(id)) continue;
+      this.quarantine.delete(id);
+      const h = this.health.get(q.record.source);
+      if (!h) continue;
+      h.retry.requeued++;
+      if (q.obj) {
+        const list = this.requeued.get(q.record.source) ?? [];
+        list.push(q.obj);
+        this.requeued.set(q.record.source, list);
+        this.nextPoll.set(q.record.source, 0);
+      }
+      this.log('info', `source ${q.record.source}: ${q.record.uri} re-queued`);
+    }
+    for (const q of records) if (!this.quarantine.has(q.id)) this.quarantine.set(q.id, { record: q });
+  }
+
+  /** Drops quarantined objects from a poll (the same URI with other content is new and read). */
+  private async skipQuarantined(s: ContinuousSource, objects: SourceObject[]): Promise<SourceObject[]> {
+    const mine = [...this.quarantine.values()].filter((q) => q.record.source === s.id);
+    if (mine.length === 0) return objects;
+    const kept: SourceObject[] = [];
+    const skipped: SourceObject[] = [];
+    for (const obj of objects) {
+      const candidates = mine.filter((q) => q.record.uri === obj.uri);
+      if (candidates.length === 0) { kept.push(obj); continue; }
+      const fingerprint = await objectFingerprint(obj).catch(() => undefined);
+      const q = candidates.find((c) => (c.record.fingerprint ? c.record.fingerprint === fingerprint : c.record.size === obj.size));
+      if (!q) { kept.push(obj); continue; }
+      q.obj = obj;
+      skipped.push(obj);
+    }
+    if (skipped.length) await s.committed?.(skipped, new Set(skipped)).catch((e) => { this.health.get(s.id)!.error(e); });
+    return kept;
   }
 
   /** Between checkpoints: new lists → a new engine restored from the last checkpoint. */
@@ -264,10 +480,11 @@ export class Ingestor {
     }
   }
 
-  /** Health of every source (API, metrics, status). */
-  view(): ReturnType<SourceHealth['view']>[] {
+  /** Health of every source (API, metrics, status), with the objects each has in quarantine. */
+  view(): SourceHealthView[] {
     const now = Date.now();
     for (const s of this.o.sources) if (s.counters) this.health.get(s.id)!.counters = s.counters();
-    return [...this.health.values()].map((h) => h.view(now));
+    const records = [...this.quarantine.values()].map((q) => q.record);
+    return [...this.health.values()].map((h) => ({ ...h.view(now), quarantine: records.filter((q) => q.source === h.id) }));
   }
 }

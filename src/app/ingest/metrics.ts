@@ -32,6 +32,9 @@ gauge('vigil_ingest_bad_records', 'Bad records per source, log type and reason',
 gauge('vigil_ingest_lag_seconds', 'Now minus the newest event time read, per source', ['source'], () => sources().filter((s) => s.lagSeconds !== undefined).map((s) => [{ source: s.id }, s.lagSeconds!] as Row));
 gauge('vigil_ingest_cloudtrail_gap_slots', 'Expected 5-minute CloudTrail file slots with no file (last 24 h), per account and region', ['source', 'account', 'region'], () => sources().flatMap((s) => s.gaps.map((g) => [{ source: s.id, account: g.accountId, region: g.region }, g.missingSlots] as Row)));
 gauge('vigil_ingest_source_errors', '1 when the source\'s last poll or read failed and nothing succeeded since', ['source'], () => sources().map((s) => [{ source: s.id }, s.lastError && (!s.lastPollAt || s.lastError.at >= s.lastPollAt) ? 1 : 0] as Row));
+gauge('vigil_ingest_retries', 'Failed checkpoint or read attempts per source, each retried after a backoff (counter semantics: grows)', ['source'], () => sources().map((s) => [{ source: s.id }, s.retry.retries] as Row));
+gauge('vigil_ingest_quarantined_objects', 'Objects in quarantine now, per source', ['source'], () => sources().map((s) => [{ source: s.id }, s.quarantine?.length ?? 0] as Row));
+gauge('vigil_ingest_waiting_objects', 'Objects held for a retry after a failed checkpoint, per source (0 when nothing fails)', ['source'], () => sources().map((s) => [{ source: s.id }, s.retry.waiting] as Row));
 gauge('vigil_notify_events', 'Finding events per notifier and outcome', ['notifier', 'outcome'], () => notifiers().flatMap((n) => [
   [{ notifier: n.name, outcome: 'sent' }, n.sent], [{ notifier: n.name, outcome: 'dead_lettered' }, n.deadLettered], [{ notifier: n.name, outcome: 'retried' }, n.retried], [{ notifier: n.name, outcome: 'queued' }, n.queued],
 ] as Row[]));

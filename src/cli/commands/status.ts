@@ -2,7 +2,8 @@
  * `vigil status`: ingestion health. From a running `vigil serve` (`--url`, signed with SigV4 from
  * the AWS credentials in the environment or a profile's keys given as env) it shows the live
  * view (sources and notifiers); otherwise from the database (`--db`): what each continuous
- * source saved at its last checkpoint, and what was read per log type (scans included).
+ * source saved at its last checkpoint, the objects quarantined now, and what was read per log
+ * type (scans included).
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -10,6 +11,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import { openStore } from '../../store/index.js';
 import { healthView, type SourceHealthData, type SourceHealthView } from '../../app/ingest/health.js';
+import { listQuarantine } from '../../app/ingest/quarantine.js';
 import type { NotifierStats } from '../../notify/index.js';
 import { bytes, fail, table } from '../format.js';
 import { dbOption } from './common.js';
@@ -40,7 +42,9 @@ async function fromDb(db: string): Promise<StatusView> {
   const store = await openStore(db).catch((e: Error) => fail(`cannot open ${db}: ${e.message}`));
   try {
     const saved = await store.listDocs<SourceHealthData>('ingest-health');
-    return { from: db, sources: saved.map((d) => healthView(d)), logTypes: await store.ingestionSummary() };
+    // quarantine records are the truth (a re-queue deletes them); the health document is as of the last checkpoint
+    const quarantine = await listQuarantine(store);
+    return { from: db, sources: saved.map((d) => ({ ...healthView(d), quarantine: quarantine.filter((q) => q.source === d.id) })), logTypes: await store.ingestionSummary() };
   } finally { await store.close(); }
 }
 
@@ -50,17 +54,23 @@ export function printStatus(v: StatusView): string {
   const out: string[] = [`Ingestion health (${v.from})`, ''];
   if (v.sources.length === 0) out.push('No continuous sources (start `vigil serve --watch DIR` or configure `sources`).');
   else {
-    out.push(table(['Source', 'Objects', 'Records', 'Read', 'Bad', 'Lag', 'CloudTrail gaps', 'Last error'], v.sources.map((s) => [
+    out.push(table(['Source', 'Objects', 'Records', 'Read', 'Bad', 'Lag', 'CloudTrail gaps', 'Retries', 'Quarantined', 'Last error'], v.sources.map((s) => [
       s.id, `${s.objects.read}${s.objects.alreadyProcessed ? ` (+${s.objects.alreadyProcessed} seen)` : ''}${s.objects.failed ? ` ${s.objects.failed} failed` : ''}`,
       s.records, bytes(s.bytesIn), s.badRecords, ago(s.lagSeconds),
-      s.gaps.reduce((n, g) => n + g.missingSlots, 0) || '–', s.lastError ? `${s.lastError.at.slice(0, 19)} ${s.lastError.message.slice(0, 60)}` : '–',
+      s.gaps.reduce((n, g) => n + g.missingSlots, 0) || '–', s.retry?.retries ?? 0, s.quarantine?.length ?? 0, s.lastError ? `${s.lastError.at.slice(0, 19)} ${s.lastError.message.slice(0, 60)}` : '–',
     ])));
     for (const s of v.sources) {
       const bad = Object.entries(s.kinds).flatMap(([k, st]) => Object.entries(st!.bad).map(([r, b]) => `  ${k} ${r}: ${b!.count} (e.g. ${b!.samples[0]?.object ?? ''}${b!.samples[0]?.excerpt ? `: ${b!.samples[0].excerpt.slice(0, 60)}` : ''})`));
       const notices = Object.entries(s.notices).map(([r, n]) => `  ${r}: ${n.count} (e.g. ${n.samples[0]})`);
       const gaps = s.gaps.filter((g) => g.missingSlots > 0).map((g) => `  gap ${g.accountId}/${g.region}: ${g.missingSlots} missing 5-minute file(s), latest ${g.recent.at(-1)}`);
       const counters = Object.entries(s.counters ?? {}).map(([k, n]) => `${k} ${n}`).join(', ');
-      if (bad.length + notices.length + gaps.length || counters) out.push('', `${s.id}:${counters ? ` ${counters}` : ''}`, ...bad, ...notices, ...gaps);
+      const r = s.retry;
+      const failing = r?.backoffUntil
+        ? [`  failing since ${r.failingSince?.slice(0, 19)}: ${r.waiting} object(s) waiting, next try ${r.backoffUntil.slice(0, 19)} (${r.lastFailure?.transient ? 'store or network' : 'object-specific'}: ${r.lastFailure?.message.slice(0, 80)})`]
+        : [];
+      const quarantined = (s.quarantine ?? []).map((q) => `  quarantined ${q.id} ${q.uri}: ${q.error.slice(0, 80)} (${q.tries} tries, ${q.firstFailureAt.slice(0, 19)} – ${q.lastFailureAt.slice(0, 19)})`);
+      if (quarantined.length) quarantined.push('  (re-queue with: vigil quarantine requeue <id> or --all)');
+      if (bad.length + notices.length + gaps.length + failing.length + quarantined.length || counters) out.push('', `${s.id}:${counters ? ` ${counters}` : ''}`, ...failing, ...quarantined, ...bad, ...notices, ...gaps);
     }
   }
   if (v.notifiers?.length) {
@@ -72,7 +82,7 @@ export function printStatus(v: StatusView): string {
 
 export function registerStatus(program: Command): void {
   program.command('status')
-    .description('ingestion health: per source objects, records, bytes, bad records by reason, lag, CloudTrail gaps, last error; notifiers')
+    .description('ingestion health: per source objects, records, bytes, bad records by reason, lag, CloudTrail gaps, retries and quarantined objects, last error; notifiers')
     .addOption(dbOption())
     .option('--url <url>', 'ask a running vigil serve instead of reading the database (SigV4 with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
     .option('--json', 'print JSON')
