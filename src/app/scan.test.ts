@@ -86,8 +86,9 @@ test('bad input is counted with a reason and sample, the rest is read, exit code
   assert.equal(r.exitCode, 3);
   assert.equal(r.findings.created, 1);
   const bad = Object.fromEntries(Object.entries(r.ingest.kinds).map(([k, v]) => [k, Object.keys(v!.bad).sort()]));
-  // the corrupt gzip failed before any byte told its type
-  assert.deepEqual(bad, { cloudtrail: [], unknown: ['empty-object', 'gzip-corrupt', 'unknown-type'], vpcflow: ['flow-field-count'] });
+  // the corrupt gzip failed before any byte told its type; an empty file is skipped, not bad
+  assert.deepEqual(bad, { cloudtrail: [], unknown: ['gzip-corrupt', 'unknown-type'], vpcflow: ['flow-field-count'] });
+  assert.equal(r.ingest.kinds.unknown!.skipped['empty-object'], 1);
   assert.match(r.ingest.kinds.unknown!.bad['unknown-type']!.samples[0].excerpt, /these are my notes/);
   assert.deepEqual(r.inputs.missing.map((m) => m.reason), ['no such file or directory']);
   await store.close();

@@ -15,6 +15,7 @@ import { FindingsService } from '../findings/index.js';
 import { filterScopes } from '../findings/scope.js';
 import { detectKind, keyHints, parserFor, type ParserSession } from '../parsers/index.js';
 import { isGzip, objectFingerprint, readObject } from '../readers/index.js';
+import { limitsFromEnv, type ParseLimits } from '../parsers/limits.js';
 import { expandPaths, type SourceObject } from '../sources/index.js';
 import type { ProcessedObject, Store, UsageRow } from '../store/index.js';
 import { IngestStats, type KindKey } from './ingest-stats.js';
@@ -31,6 +32,8 @@ export interface ScanOptions {
   force?: boolean;
   /** VPC flow field order for objects without a header line. */
   flowFields?: string[];
+  /** Record, line, depth, string and object limits (default: limitsFromEnv()). */
+  limits?: ParseLimits;
   commitEvery?: number;
   detectors?: readonly Detector[];
   enrichers?: readonly Enricher[];
@@ -155,6 +158,12 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
 
 const DATA_SOURCE = { cloudtrail: 'CLOUD_TRAIL', vpcflow: 'FLOW_LOGS', dns: 'DNS_LOGS' } as const;
 
+let defaultLimits: ParseLimits | undefined;
+
+function hasBom(b: Buffer): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+}
+
 export async function processObject(
   obj: SourceObject, opts: ScanOptions, engine: Engine, ingest: IngestStats, seen: Set<string>, store: Store, report: ScanReport,
   usage: Map<string, UsageRow>,
@@ -183,11 +192,13 @@ export async function processObject(
     return done('cloudtrail', 0, 0);
   }
   if (obj.size === 0) {
+    // zero-length objects are normal (a flow log interval with no traffic, a placeholder): nothing to read
     const k = opts.type ?? hints.kind ?? 'unknown';
     ingest.of(k).objects++;
-    ingest.bad(k, 'empty-object', { object: obj.uri, excerpt: '0 bytes' });
-    return done(k, 0, 1);
+    ingest.skipped(k, 'empty-object');
+    return done(k, 0, 0);
   }
+  const limits = opts.limits ?? (defaultLimits ??= limitsFromEnv());
 
   let kind: KindKey = opts.type ?? 'unknown';
   let session: ParserSession | undefined;
@@ -216,7 +227,7 @@ export async function processObject(
     if (!detected) return false;
     kind = detected;
     session = parserFor(detected).open({
-      objectName: obj.uri, hints, defaultRegion: opts.defaultRegion ?? 'us-east-1', flowFields: opts.flowFields,
+      objectName: obj.uri, hints, defaultRegion: opts.defaultRegion ?? 'us-east-1', flowFields: opts.flowFields, limits,
     }, sink);
     return true;
   };
@@ -224,16 +235,18 @@ export async function processObject(
   let unknownHead = '';
   const gzip = await isGzip(obj).catch(() => false);
   const outcome = await readObject(obj, gzip, (chunk) => {
-    if (undetectable) return;
-    if (session) { session.push(chunk); return; }
+    if (undetectable) return false;
+    if (session) { session.push(chunk); return !session.hopeless; }
+    if (head.length === 0 && hasBom(chunk)) chunk = chunk.subarray(3); // a UTF-8 byte-order mark (Windows tools) is not content
     head.push(chunk);
     headLen += chunk.length;
-    if (headLen < HEAD_BYTES) return;
+    if (headLen < HEAD_BYTES) return true;
     const h = (head.length === 1 ? head[0] : Buffer.concat(head));
     head = [];
-    if (!start(h)) { undetectable = true; unknownHead = h.toString('latin1', 0, 80); return; }
+    if (!start(h)) { undetectable = true; unknownHead = h.toString('latin1', 0, 80); return false; }
     session!.push(h);
-  });
+    return !session!.hopeless;
+  }, limits);
   if (!session && !undetectable && headLen > 0) {
     const h = (head.length === 1 ? head[0] : Buffer.concat(head));
     if (start(h)) session!.push(h);
@@ -245,10 +258,12 @@ export async function processObject(
   ks.bytesOut += outcome.bytesOut;
   if (undetectable) {
     sink.bad('unknown-type', undefined, excerpt(unknownHead));
-  } else if (outcome.bytesOut === 0 && !outcome.error) {
-    sink.bad('empty-object', undefined, gzip ? 'gzip with no content' : '0 bytes');
+  } else if (headLen === 0 && !outcome.error) {
+    ingest.skipped(kind, 'empty-object'); // a gzip of nothing, or only a byte-order mark
   }
-  session?.end(Boolean(outcome.error));
+  // a cut stream leaves a partial last record, dropped quietly; after trailing data or at a limit the content read is whole
+  const cut = outcome.error?.reason === 'gzip-corrupt' || outcome.error?.reason === 'read-error' || outcome.stopped;
+  session?.end(Boolean(cut));
   if (outcome.error) {
     sink.bad(outcome.error.reason, undefined, excerpt(`${outcome.error.message} after ${outcome.bytesOut} decompressed bytes`));
   }

@@ -1,4 +1,4 @@
-/** Reading detector knobs from the environment, with one error wording for every knob. */
+/** Reading knobs (detector settings, parse limits) from the environment, with one error wording for every knob. */
 
 /** `env[name]` as a non-negative number; `dflt` when unset or empty; throws naming the variable otherwise. */
 export function envNumber(env: NodeJS.ProcessEnv, name: string, dflt: number): number {

@@ -2,24 +2,33 @@
  * Splits a stream of chunks into lines without copying complete lines: `onLine` gets the buffer
  * and byte offsets. Only a line that straddles two chunks is copied. Lines longer than the limit
  * are reported once and skipped, so a binary blob without newlines cannot exhaust memory.
+ * Line ends may be LF, CRLF or CR alone (old Mac tools): the first line end decides for the
+ * object.
  */
 
 export const MAX_LINE = 1 << 20;
 
 export type LineHandler = (buf: Buffer, start: number, end: number, lineNo: number) => void;
 
+const LF = 10, CR = 13;
+
 export class LineSplitter {
   private carry: Buffer | null = null;
   private lineNo = 0;
   private skippingLong = false;
+  /** The line-end byte: LF, or CR once the first line end is a CR without LF. */
+  private sep = LF;
+  private decided = false;
 
-  constructor(private readonly onLine: LineHandler, private readonly onTooLong: (lineNo: number, head: Buffer) => void) {}
+  constructor(private readonly onLine: LineHandler, private readonly onTooLong: (lineNo: number, head: Buffer) => void, private readonly maxLine = MAX_LINE) {}
 
   push(chunk: Buffer): void {
+    if (!this.decided) this.decide(chunk);
+    const sep = this.sep;
     let buf = chunk;
     let pos = 0;
     if (this.carry) {
-      const nl = chunk.indexOf(10);
+      const nl = chunk.indexOf(sep);
       if (nl < 0) {
         this.appendCarry(chunk);
         return;
@@ -30,14 +39,14 @@ export class LineSplitter {
       buf = chunk;
       pos = nl + 1;
     } else if (this.skippingLong) {
-      const nl = chunk.indexOf(10);
+      const nl = chunk.indexOf(sep);
       if (nl < 0) return;
       this.skippingLong = false;
       pos = nl + 1;
     }
     const len = buf.length;
     while (pos < len) {
-      const nl = buf.indexOf(10, pos);
+      const nl = buf.indexOf(sep, pos);
       if (nl < 0) {
         this.appendCarry(buf.subarray(pos));
         return;
@@ -52,9 +61,20 @@ export class LineSplitter {
     this.carry = null;
   }
 
+  /** CR-only line ends when the first line end in the data is a CR not followed by LF. */
+  private decide(chunk: Buffer): void {
+    const lf = chunk.indexOf(LF);
+    const cr = chunk.indexOf(CR);
+    if (cr >= 0 && (lf < 0 || cr < lf)) {
+      if (cr + 1 >= chunk.length && lf < 0) return; // a CR on the chunk's last byte: the next chunk tells
+      if (chunk[cr + 1] !== LF) this.sep = CR;
+      this.decided = true;
+    } else if (lf >= 0) this.decided = true;
+  }
+
   private appendCarry(part: Buffer): void {
     const next = this.carry ? Buffer.concat([this.carry, part]) : Buffer.from(part);
-    if (next.length > MAX_LINE) {
+    if (next.length > this.maxLine) {
       this.lineNo++;
       this.onTooLong(this.lineNo, next.subarray(0, 200));
       this.carry = null;
@@ -66,7 +86,7 @@ export class LineSplitter {
 
   private emit(buf: Buffer, start: number, end: number): void {
     this.lineNo++;
-    if (end > start && buf[end - 1] === 13) end--; // CRLF
+    if (end > start && buf[end - 1] === CR) end--; // CRLF
     if (end > start) this.onLine(buf, start, end, this.lineNo);
   }
 }

@@ -25,3 +25,20 @@ export function parseIsoTime(s: unknown): number {
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
+/**
+ * An event time as epoch ms, NaN when it cannot be one: unparseable, or outside 2000–2099 (no
+ * AWS log is older, and a year 275760 would break every date computation downstream).
+ */
+export function parseEventTime(s: unknown): number {
+  const t = parseIsoTime(s);
+  return t >= EARLIEST && t < LATEST ? t : NaN;
+}
+
+/** The same range check for times already in epoch ms (flow log start/end). */
+export function isEventTimeMs(t: number): boolean {
+  return t >= EARLIEST && t < LATEST;
+}

@@ -5,6 +5,7 @@
  */
 import type { BadReason, LogKind, VigilEvent } from '../core/index.js';
 import type { KeyHints } from './key-layout.js';
+import type { ParseLimits } from './limits.js';
 
 export interface ParseSink {
   /** One good event. The event may be reused by the parser after this call returns. */
@@ -24,11 +25,18 @@ export interface ParseOptions {
   defaultRegion: string;
   /** VPC flow: field list to use when the object has no header line. */
   flowFields?: string[];
+  /** Record, line, depth and string limits (DEFAULT_LIMITS when omitted). */
+  limits?: ParseLimits;
 }
 
 export interface ParserSession {
   /** Feeds the next decompressed chunk. Chunks split records anywhere. */
   push(chunk: Buffer): void;
+  /**
+   * True once the parser has seen enough to know the rest of the object holds nothing it can
+   * read (it said why through `bad`): the reader stops instead of decompressing the rest.
+   */
+  readonly hopeless?: boolean;
   /** No more bytes. `aborted` is true when the reader failed (corrupt gzip): drop the partial tail quietly. */
   end(aborted: boolean): void;
 }

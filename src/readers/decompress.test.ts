@@ -15,7 +15,7 @@ function file(name: string, data: Buffer | string): FileObject {
 }
 async function readAll(o: FileObject) {
   const chunks: Buffer[] = [];
-  const out = await readObject(o, await isGzip(o), (c) => chunks.push(c));
+  const out = await readObject(o, await isGzip(o), (c) => { chunks.push(c); });
   return { out, text: Buffer.concat(chunks).toString() };
 }
 

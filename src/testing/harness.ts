@@ -8,6 +8,7 @@ import { Engine, StateRegistry, type Detector, type Enricher, type EngineService
 import { ENRICHERS } from '../enrich/registry.js';
 import { DETECTORS } from '../detectors/registry.js';
 import { keyHints, parserFor } from '../parsers/index.js';
+import type { ParseLimits } from '../parsers/limits.js';
 import { IntelIndexBuilder } from '../intel/matcher/index.js';
 import { emitIndicator, parseIndicator } from '../intel/ip-text.js';
 
@@ -18,11 +19,11 @@ export interface ParsedText {
 }
 
 /** Parses text (or bytes) as one object of `kind`, in chunks of `chunkSize` bytes. Events are copied (parsers reuse them). */
-export function parseText(kind: LogKind, input: string | Buffer, opts: { path?: string; chunkSize?: number; flowFields?: string[] } = {}): ParsedText {
+export function parseText(kind: LogKind, input: string | Buffer, opts: { path?: string; chunkSize?: number; flowFields?: string[]; limits?: ParseLimits } = {}): ParsedText {
   const out: ParsedText = { events: [], bad: [], skipped: {} };
   const buf = typeof input === 'string' ? Buffer.from(input) : input;
   const session = parserFor(kind).open({
-    objectName: opts.path ?? 'test', hints: keyHints(opts.path ?? ''), defaultRegion: 'us-east-1', flowFields: opts.flowFields,
+    objectName: opts.path ?? 'test', hints: keyHints(opts.path ?? ''), defaultRegion: 'us-east-1', flowFields: opts.flowFields, limits: opts.limits,
   }, {
     // a plain copy: parsers reuse events, and flow records build address text on demand
     event: (e) => out.events.push(JSON.parse(JSON.stringify(e))),

@@ -7,7 +7,7 @@
  *   VIGIL_ANOMALY_MIN_SCORE        score an unseen API call needs to be reported (2)
  * VIGIL_BASELINE_LEARNING_DAYS is shared with the network baselines (per-instance profiles).
  */
-import { envConfig, envNumber } from '../common/env.js';
+import { envConfig, envNumber } from '../../core/env.js';
 
 export interface BaselineConfig {
   learningDays: number;

@@ -10,7 +10,7 @@
  *   VIGIL_SPAMBOT_MIN_HOSTS         Spambot: distinct public SMTP hosts within an hour (5)
  *   VIGIL_DOS_MIN_PPS               DenialOfService.*: packets per second to one host, sustained over a minute (2,000)
  */
-import { envConfig, envNumber } from '../common/env.js';
+import { envConfig, envNumber } from '../../core/env.js';
 
 export interface InstanceBaselineConfig {
   learningDays: number;

@@ -10,21 +10,40 @@
  */
 import type { Parser, ParseOptions, ParseSink, ParserSession } from '../types.js';
 import { JsonRecordScanner } from '../json-scanner.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 import { emitCloudTrailValue } from './normalize.js';
 import { excerpt } from '../../core/index.js';
 
-export const FAST_LIMIT = 64 << 20;
+/**
+ * Documents up to this size (and up to the record limit, so that no record of a whole-parsed
+ * document can be over it) take the fast path. Above it, memory for one whole-document parse
+ * (text + objects, about 5× the bytes) is more than a parser should hold: the scanner reads
+ * record by record instead.
+ */
+export const FAST_LIMIT = 16 << 20;
+/** An object whose first this-many bytes hold no record at all is not CloudTrail: stop reading it. */
+const HOPELESS_AFTER = 16 << 20;
 
 class CloudTrailSession implements ParserSession {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private scanner: JsonRecordScanner | null = null;
   private decided = false;
+  private seen = 0;
+  hopeless = false;
+  private readonly fastLimit: number;
 
-  constructor(private readonly opts: ParseOptions, private readonly sink: ParseSink) {}
+  constructor(private readonly opts: ParseOptions, private readonly sink: ParseSink) {
+    this.fastLimit = Math.min(FAST_LIMIT, (opts.limits ?? DEFAULT_LIMITS).maxRecordBytes);
+  }
 
   push(chunk: Buffer): void {
-    if (this.scanner) { this.scanner.push(chunk); return; }
+    this.seen += chunk.length;
+    if (this.scanner) {
+      this.scanner.push(chunk);
+      if (this.seen >= HOPELESS_AFTER && this.scanner.recordsOpened === 0) this.hopeless = true;
+      return;
+    }
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     if (!this.decided) {
@@ -36,7 +55,7 @@ class CloudTrailSession implements ParserSession {
       const c = head[first];
       if (c !== 91 && !(c === 123 && looksLikeWrapper(head, first))) { this.startScanner(); return; }
     }
-    if (this.buffered > FAST_LIMIT) this.startScanner();
+    if (this.buffered > this.fastLimit) this.startScanner();
   }
 
   end(aborted: boolean): void {
@@ -47,7 +66,8 @@ class CloudTrailSession implements ParserSession {
       try { doc = JSON.parse(text); } catch { doc = undefined; }
       if (doc !== undefined) {
         this.chunks = [];
-        if (Array.isArray(doc)) doc.forEach((v, i) => emitCloudTrailValue(v, i + 1, this.opts, this.sink));
+        const records = Array.isArray(doc) ? doc : isWrapper(doc) ? doc.Records : undefined;
+        if (records) for (let i = 0; i < records.length; i++) emitCloudTrailValue(records[i], i + 1, this.opts, this.sink, !Array.isArray(doc));
         else emitCloudTrailValue(doc, 1, this.opts, this.sink);
         return;
       }
@@ -60,23 +80,28 @@ class CloudTrailSession implements ParserSession {
 
   private startScanner(): void {
     const { opts, sink } = this;
+    const limits = opts.limits ?? DEFAULT_LIMITS;
     this.scanner = new JsonRecordScanner({
       record(buf, start, end, index) {
         let v: unknown;
         try { v = JSON.parse(buf.toString('utf8', start, end)); } catch (e) {
           sink.bad('json-invalid', index, excerpt(`${(e as Error).message}: ${buf.toString('utf8', start, Math.min(end, start + 100))}`));
-          return;
+          return false;
         }
         emitCloudTrailValue(v, index, opts, sink);
+        return true;
       },
-      junk(text, index) { sink.bad('not-json', index, excerpt(text)); },
-      tooLarge(index) { sink.bad('json-invalid', index, 'record larger than 64 MiB skipped'); },
-    });
+      bad(reason, text, index) { sink.bad(reason, index, excerpt(text)); },
+    }, limits);
     const chunks = this.chunks;
     this.chunks = [];
     this.buffered = 0;
     for (const c of chunks) this.scanner.push(c);
   }
+}
+
+function isWrapper(doc: unknown): doc is { Records: unknown[] } {
+  return typeof doc === 'object' && doc !== null && Array.isArray((doc as { Records?: unknown }).Records);
 }
 
 function firstNonWs(b: Buffer): number {

@@ -4,8 +4,11 @@
  * and CloudWatch Logs subscription batches (`logEvents[].message`). Digest files are skipped.
  */
 import type { CloudTrailEvent, CloudTrailRecord } from '../../core/index.js';
+import { excerptValue } from '../../core/index.js';
 import type { ParseOptions, ParseSink } from '../types.js';
-import { parseIsoTime } from '../time.js';
+import { DEFAULT_LIMITS } from '../limits.js';
+import { parseEventTime } from '../time.js';
+import { validateCloudTrailRecord } from './validate.js';
 
 type Json = Record<string, unknown>;
 
@@ -13,14 +16,19 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Emits the events in one top-level JSON value; counts what it cannot use. */
-export function emitCloudTrailValue(value: unknown, index: number, opts: ParseOptions, sink: ParseSink): void {
+/**
+ * Emits the events in one top-level JSON value; counts what it cannot use. Envelopes
+ * (`Records`, `logEvents`, EventBridge) are unwrapped one level only (`nested`): an envelope
+ * inside an envelope is not a shape AWS writes, and unbounded unwrapping would let a hostile
+ * document recurse as deep as it likes.
+ */
+export function emitCloudTrailValue(value: unknown, index: number, opts: ParseOptions, sink: ParseSink, nested = false): void {
   if (!isObject(value)) {
-    sink.bad('record-shape', index, 'not a JSON object: ' + JSON.stringify(value)?.slice(0, 80));
+    sink.bad('record-shape', index, 'not a JSON object: ' + excerptValue(value, 80));
     return;
   }
-  if (typeof value.eventName === 'string') {
-    emitRecord(value as CloudTrailRecord, index, opts, sink);
+  if (value.eventName !== undefined && value.eventName !== null) {
+    emitRecord(value as CloudTrailRecord, index, opts, sink); // a record: its types are checked there
     return;
   }
   if (isObject(value.detail) && typeof value['detail-type'] === 'string') {
@@ -32,17 +40,17 @@ export function emitCloudTrailValue(value: unknown, index: number, opts: ParseOp
     emitRecord(rec, index, opts, sink);
     return;
   }
-  if (Array.isArray(value.Records)) {
-    for (const r of value.Records) emitCloudTrailValue(r, index, opts, sink);
+  if (!nested && Array.isArray(value.Records)) {
+    for (const r of value.Records) emitCloudTrailValue(r, index, opts, sink, true);
     return;
   }
-  if (Array.isArray(value.logEvents)) {
+  if (!nested && Array.isArray(value.logEvents)) {
     for (const le of value.logEvents) {
       const msg = isObject(le) ? le.message : undefined;
       if (typeof msg !== 'string') { sink.bad('record-shape', index, 'logEvents entry without a message'); continue; }
       let inner: unknown;
       try { inner = JSON.parse(msg); } catch (e) { sink.bad('json-invalid', index, (e as Error).message); continue; }
-      emitCloudTrailValue(inner, index, opts, sink);
+      emitCloudTrailValue(inner, index, opts, sink, true);
     }
     return;
   }
@@ -50,21 +58,26 @@ export function emitCloudTrailValue(value: unknown, index: number, opts: ParseOp
     sink.skipped('digest');
     return;
   }
-  sink.bad('record-shape', index, 'no eventName: ' + JSON.stringify(value).slice(0, 100));
+  sink.bad('record-shape', index, 'no eventName: ' + excerptValue(value, 100));
 }
 
 function emitRecord(rec: CloudTrailRecord, index: number, opts: ParseOptions, sink: ParseSink): void {
+  const rejected = validateCloudTrailRecord(rec, opts.limits ?? DEFAULT_LIMITS);
+  if (rejected) {
+    sink.bad(rejected.reason, index, `${rejected.detail} in ${String(rec.eventName).slice(0, 80)}`);
+    return;
+  }
   const eventSource = rec.eventSource;
   if (typeof eventSource !== 'string' || typeof rec.eventName !== 'string') {
     sink.bad('record-shape', index, 'record without eventSource/eventName');
     return;
   }
-  const time = parseIsoTime(rec.eventTime);
+  const time = parseEventTime(rec.eventTime);
   if (Number.isNaN(time)) {
-    sink.bad('bad-time', index, `eventTime ${JSON.stringify(rec.eventTime)} in ${rec.eventName}`);
+    sink.bad('bad-time', index, `eventTime ${excerptValue(rec.eventTime, 60)} in ${rec.eventName}`);
     return;
   }
-  const identity = isObject(rec.userIdentity) ? rec.userIdentity : {};
+  const identity = rec.userIdentity ?? {};
   const ev: CloudTrailEvent = {
     kind: 'cloudtrail',
     time,

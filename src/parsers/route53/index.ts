@@ -4,15 +4,46 @@
  * query_name, query_type, rcode, answers, srcaddr, srcport, transport, srcids.instance,
  * vpc_id, account_id, region. See docs/logs/route53.md.
  */
-import type { DnsEvent } from '../../core/index.js';
-import { excerpt } from '../../core/index.js';
+import type { DnsAnswer, DnsEvent } from '../../core/index.js';
+import { excerpt, excerptValue } from '../../core/index.js';
 import type { Parser, ParseOptions, ParseSink, ParserSession } from '../types.js';
 import { LineSplitter, skipTimestampPrefix } from '../lines.js';
-import { parseIsoTime } from '../time.js';
-
-type Json = Record<string, unknown>;
+import { parseEventTime } from '../time.js';
+import { DEFAULT_LIMITS, type ParseLimits } from '../limits.js';
+import { ALL_NAMES, checkFields, checkTree, isObject, T, typeName, type Json, type Rejection } from '../json-check.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The fields of a query log record and the type each must have (docs/logs/route53.md). */
+const FIELDS: Record<string, T> = {
+  version: T.Str, account_id: T.Acct, region: T.Str, vpc_id: T.Str, query_timestamp: T.Str, query_name: T.Str,
+  query_type: T.Str, query_class: T.Str, rcode: T.Str, answers: T.Arr, srcaddr: T.Str, srcport: T.Port,
+  transport: T.Str, srcids: T.Obj, firewall_rule_action: T.Str, firewall_rule_group_id: T.Str, firewall_domain_list_id: T.Str,
+};
+const SRCIDS: Record<string, T> = { instance: T.Str, resolver_endpoint: T.Str, resolver_network_interface: T.Str };
+const ANSWER: Record<string, T> = { Rdata: T.Str, Type: T.Str, Class: T.Str };
+/** DNS names are at most 253 characters; logs of hostile queries may hold a little more. */
+const QUERY_NAME_MAX = 1024;
+
+/** Checks and normalises a query log record in place (the contract of cloudtrail/validate.ts). */
+export function validateDnsRecord(rec: Json, limits: ParseLimits): Rejection | undefined {
+  const r = checkFields(rec, FIELDS, '', ALL_NAMES);
+  if (r) return r;
+  if (typeof rec.query_name === 'string' && rec.query_name.length > QUERY_NAME_MAX) {
+    return { reason: 'field-too-long', detail: `query_name: ${rec.query_name.length} characters (limit ${QUERY_NAME_MAX})` };
+  }
+  if (rec.srcids) { const x = checkFields(rec.srcids as Json, SRCIDS, 'srcids.', ALL_NAMES); if (x) return x; }
+  const answers = rec.answers as unknown[] | undefined;
+  if (answers) {
+    for (let i = 0; i < answers.length; i++) {
+      const a = answers[i];
+      if (!isObject(a)) return { reason: 'field-type', detail: `answers[${i}]: expected an object, got ${typeName(a)}` };
+      const x = checkFields(a, ANSWER, `answers[${i}].`, ALL_NAMES);
+      if (x) return x;
+    }
+  }
+  return checkTree(rec, limits);
+}
 
 class DnsSession implements ParserSession {
   private readonly lines: LineSplitter;
@@ -21,6 +52,7 @@ class DnsSession implements ParserSession {
     this.lines = new LineSplitter(
       (buf, s, e, n) => this.line(buf, s, e, n),
       (n, head) => sink.bad('line-too-long', n, excerpt(head.toString('latin1'))),
+      opts.limits?.maxLineBytes,
     );
   }
 
@@ -32,9 +64,9 @@ class DnsSession implements ParserSession {
     while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
     if (s >= e) return;
     if (buf[s] !== 123) { this.sink.bad('not-json', lineNo, excerpt(buf.toString('latin1', s, Math.min(e, s + 120)))); return; }
-    let rec: Json;
+    let rec: unknown;
     try {
-      rec = JSON.parse(buf.toString('utf8', s, e)) as Json;
+      rec = JSON.parse(buf.toString('utf8', s, e));
     } catch (err) {
       const text = buf.toString('utf8', s, Math.min(e, s + 100));
       this.sink.bad(buf[e - 1] === 125 ? 'json-invalid' : 'json-truncated', lineNo, excerpt(`${(err as Error).message}: ${text}`));
@@ -43,19 +75,24 @@ class DnsSession implements ParserSession {
     this.record(rec, lineNo);
   }
 
-  private record(rec: Json, lineNo: number): void {
-    if (typeof rec !== 'object' || rec === null || typeof rec.query_name !== 'string') {
-      this.sink.bad('record-shape', lineNo, 'no query_name: ' + excerpt(JSON.stringify(rec)));
+  private record(rec: unknown, lineNo: number): void {
+    if (!isObject(rec) || typeof rec.query_name !== 'string') {
+      this.sink.bad('record-shape', lineNo, 'no query_name: ' + excerptValue(rec));
       return;
     }
-    const time = parseIsoTime(rec.query_timestamp);
+    const rejected = validateDnsRecord(rec, this.opts.limits ?? DEFAULT_LIMITS);
+    if (rejected) {
+      this.sink.bad(rejected.reason, lineNo, excerpt(`${rejected.detail} in ${rec.query_name.slice(0, 80)}`));
+      return;
+    }
+    const time = parseEventTime(rec.query_timestamp);
     if (Number.isNaN(time)) {
-      this.sink.bad('bad-time', lineNo, `query_timestamp ${JSON.stringify(rec.query_timestamp)}`);
+      this.sink.bad('bad-time', lineNo, `query_timestamp ${excerptValue(rec.query_timestamp, 60)}`);
       return;
     }
     let name = rec.query_name.toLowerCase();
     if (name.endsWith('.')) name = name.slice(0, -1);
-    const srcids = (typeof rec.srcids === 'object' && rec.srcids !== null ? rec.srcids : {}) as Json;
+    const srcids = (rec.srcids ?? {}) as Json;
     const ev: DnsEvent = {
       kind: 'dns',
       time,
@@ -64,9 +101,9 @@ class DnsSession implements ParserSession {
       queryName: name,
       queryType: str(rec.query_type),
       rcode: str(rec.rcode),
-      answers: Array.isArray(rec.answers) ? rec.answers : [],
+      answers: (rec.answers ?? []) as DnsAnswer[],
       srcAddr: str(rec.srcaddr),
-      srcPort: Number(rec.srcport ?? -1),
+      srcPort: (rec.srcport as number | undefined) ?? -1,
       vpcId: str(rec.vpc_id) || this.opts.hints.vpcId || '',
       instanceId: str(srcids.instance),
       transport: str(rec.transport),

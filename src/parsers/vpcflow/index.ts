@@ -8,11 +8,14 @@ import { excerpt } from '../../core/index.js';
 import { FlowRecord } from './record.js';
 import type { Parser, ParseOptions, ParseSink, ParserSession } from '../types.js';
 import { LineSplitter, skipTimestampPrefix } from '../lines.js';
+import { isEventTimeMs } from '../time.js';
 import { DEFAULT_FIELDS, F, FLOW_FIELDS, parseHeader, normaliseFieldName } from './fields.js';
 
 const DASH = 45;
 const SPACE = 32;
 const ADDRESS_FIELDS = new Set<number>([F.SrcAddr, F.DstAddr, F.PktSrcAddr, F.PktDstAddr]);
+/** No flow field is longer (ARNs of v7 ECS fields are the longest, ~200 bytes). */
+const MAX_FIELD = 512;
 
 /**
  * Interns short byte runs as strings: a direct-mapped cache keyed by a hash of the bytes, so a
@@ -72,11 +75,12 @@ class FlowSession implements ParserSession {
     this.lines = new LineSplitter(
       (buf, s, e, n) => this.line(buf, s, e, n),
       (n, head) => sink.bad('line-too-long', n, excerpt(head.toString('latin1'))),
+      opts.limits?.maxLineBytes,
     );
   }
 
   push(chunk: Buffer): void { this.lines.push(chunk); }
-  end(): void { this.lines.end(); }
+  end(aborted: boolean): void { if (!aborted) this.lines.end(); }
 
   private line(buf: Buffer, s: number, e: number, lineNo: number): void {
     s = skipTimestampPrefix(buf, s, e);
@@ -97,6 +101,7 @@ class FlowSession implements ParserSession {
     for (; i < nf && pos <= e; i++) {
       let end = pos;
       while (end < e && buf[end] !== SPACE) end++; // fields are short: a loop beats a native indexOf call
+      if (end - pos > MAX_FIELD) return this.invalid(buf, s, e, lineNo, `field ${i + 1} longer than ${MAX_FIELD} bytes`);
       const f = fields[i];
       if (f !== F.Ignore) {
         const dash = end - pos === 1 && buf[pos] === DASH;
@@ -156,6 +161,10 @@ class FlowSession implements ParserSession {
     if (status === 2) { this.sink.skipped('skipdata'); return; }
     if (ev.time === 0 || (ev.srcIp4 < 0 && ev.srcText === '' && ev.dstIp4 < 0 && ev.dstText === '')) {
       this.sink.bad('flow-field-invalid', lineNo, excerpt(`no start time or addresses: ${buf.toString('latin1', s, e)}`));
+      return;
+    }
+    if (!isEventTimeMs(ev.time) || (ev.end !== 0 && !isEventTimeMs(ev.end))) {
+      this.sink.bad('flow-field-invalid', lineNo, excerpt(`start/end outside 2000–2099: ${buf.toString('latin1', s, e)}`));
       return;
     }
     this.sink.event(ev);
