@@ -136,3 +136,46 @@ test('behaviour baselines survive a restart: the first scan learns, a second sca
   assert.deepEqual(anomaly.profiles[ALICE.arn].userAgent[0].observations.text, ['aws-cli (seen on 10 of 10 days)']);
   await store.close();
 });
+
+test('an ill-typed record is rejected alone: the scan stores the rest of its batch and its findings (it used to fail the SQLite bind)', async () => {
+  const ill = [
+    ctRecord({ eventID: 'x1', recipientAccountId: ['111122223333'], eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com' }),
+    ctRecord({ eventID: 'x2', awsRegion: { name: 'us-east-1' }, eventName: 'DeleteTrail', eventSource: 'cloudtrail.amazonaws.com' }),
+    ctRecord({ eventID: 'x3', userIdentity: { type: 'Root', arn: true, accountId: '111122223333' }, eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com' }),
+  ];
+  const root = tree({
+    'AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02/a.json.gz': gzipSync(cloudTrailFile([ctRecord(), ...ill, stop])),
+    'AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02/b.json.gz': gzipSync(cloudTrailFile([ctRecord({ eventID: 'other-file' })])),
+  });
+  const store = await openStore(join(root, 'v.db'));
+  const r = await scan({ inputs: [root], store });
+  assert.equal(r.exitCode, 3);
+  assert.equal(r.ingest.kinds.cloudtrail!.records, 3);
+  assert.equal(r.ingest.kinds.cloudtrail!.bad['field-type']!.count, 3);
+  assert.equal(r.objects.processed, 2);
+  assert.deepEqual((await store.queryFindings({})).map((f) => f.type), ['Stealth:IAMUser/CloudTrailLoggingDisabled']);
+  await store.close();
+});
+
+test('real-world file quirks are read: BOM, CR-only and CRLF line ends, concatenated gzip, trailing bytes, empty gzip', async () => {
+  const BOM = '\uFEFF';
+  const flows = sshAttempts(25, 1772446500);
+  const root = tree({
+    'ct-bom.json': BOM + cloudTrailFile([stop]),
+    'flows-cr.log': BOM + flowFile(flows).replace(/\n/g, '\r'),
+    'dns-crlf.log.gz': gzipSync(BOM + [dnsLine(), dnsLine()].join('\r\n') + '\r\n'),
+    'dns-members.log.gz': Buffer.concat([gzipSync(dnsLine() + '\n'), gzipSync(dnsLine() + '\n'), Buffer.from('trailing bytes')]),
+    'AWSLogs/111122223333/vpcflowlogs/us-east-1/2026/03/02/empty.log.gz': gzipSync(''),
+  });
+  const store = await openStore(join(root, 'v.db'));
+  const r = await scan({ inputs: [root], store });
+  assert.equal(r.ingest.kinds.cloudtrail!.records, 1);
+  assert.equal(r.ingest.kinds.vpcflow!.records, 25);
+  assert.equal(r.ingest.kinds.dns!.records, 4);
+  assert.deepEqual(Object.keys(r.ingest.kinds.dns!.bad), ['gzip-trailing-data']);
+  assert.deepEqual(r.ingest.kinds.cloudtrail!.bad, {});
+  assert.deepEqual(r.ingest.kinds.vpcflow!.bad, {});
+  assert.equal(r.ingest.kinds.vpcflow!.skipped['empty-object'], 1);
+  assert.deepEqual(r.findings.byType.map((t) => t.type).sort(), ['Stealth:IAMUser/CloudTrailLoggingDisabled', 'UnauthorizedAccess:EC2/SSHBruteForce']);
+  await store.close();
+});

@@ -200,7 +200,7 @@ export async function processObject(
   }
   const limits = opts.limits ?? (defaultLimits ??= limitsFromEnv());
 
-  let kind: KindKey = opts.type ?? 'unknown';
+  let kind: KindKey = opts.type ?? hints.kind ?? 'unknown';
   let session: ParserSession | undefined;
   let head: Buffer[] = [];
   let headLen = 0;

@@ -59,3 +59,41 @@ test('fingerprints depend on content, not on the name', async () => {
   assert.equal(a, b);
   assert.notEqual(a, c);
 });
+
+test('bytes after the last gzip member: everything before is delivered, the rest counted as gzip-trailing-data', async () => {
+  const a = 'first member line\n'.repeat(20000), b = 'second member\n'.repeat(10);
+  for (const junk of [Buffer.from('garbage after the trailer'), Buffer.from([0x1f, 0x8b, 1, 2, 3]), Buffer.concat([Buffer.from('xx'), gzipSync('lost\n')])]) {
+    const r = await readAll(file('trailing.gz', Buffer.concat([gzipSync(a), gzipSync(b), junk])));
+    assert.equal(r.text, a + b, 'both members, once each');
+    assert.equal(r.out.error?.reason, 'gzip-trailing-data');
+    assert.match(r.out.error!.message, new RegExp(`^${junk.length} bytes after the last gzip member`));
+  }
+  const zeros = await readAll(file('padded.gz', Buffer.concat([gzipSync(a), Buffer.alloc(512)])));
+  assert.equal(zeros.text, a);
+  assert.equal(zeros.out.error, undefined, 'zero padding is harmless');
+});
+
+test('a cut gzip delivers everything up to the cut (salvaged), not only whole output chunks', async () => {
+  const text = Array.from({ length: 20000 }, (_, i) => `line ${i}`).join('\n');
+  const gz = gzipSync(text);
+  const r = await readAll(file('cut-small.gz', gz.subarray(0, gz.length - 20)));
+  assert.equal(r.out.error?.reason, 'gzip-corrupt');
+  assert.ok(r.text.length > text.length - 200 && text.startsWith(r.text), `${r.text.length} of ${text.length} characters`);
+});
+
+test('object size and compression-ratio limits stop the read with their reason', async () => {
+  const big = Buffer.alloc(80 << 20); // 80 MiB of zeros: ~1000:1
+  const bomb = file('bomb.gz', gzipSync(big));
+  let n = 0;
+  const r = await readObject(bomb, true, (c) => { n += c.length; });
+  assert.equal(r.error?.reason, 'compression-ratio');
+  assert.ok(n >= 64 << 20 && n < 80 << 20, `stopped after ${n} bytes`);
+  const plain = file('plain.log', Buffer.alloc(3 << 20, 0x61));
+  const lim = await readObject(plain, false, () => undefined, { maxObjectBytes: 1 << 20, maxCompressionRatio: 200 });
+  assert.equal(lim.error?.reason, 'object-too-large');
+  assert.equal(lim.bytesOut, 1 << 20);
+  let calls = 0;
+  const stop = await readObject(plain, false, () => { calls++; return false; });
+  assert.equal(stop.stopped, true);
+  assert.equal(calls, 1, 'a consumer that says stop gets no more chunks');
+});

@@ -34,3 +34,28 @@ test('account and VPC fall back to the vpcdnsquerylogs S3 key layout', () => {
   assert.equal(e.accountId, '444455556666');
   assert.equal(e.vpcId, 'vpc-0ff1ce');
 });
+
+test('ill-typed fields reject that line only; what AWS writes (srcport as a string, nulls) is accepted', () => {
+  const bad: Record<string, unknown>[] = [
+    { srcaddr: ['10.0.0.1'] }, { account_id: { id: 1 } }, { answers: 'none' }, { answers: [{ Rdata: 5 }] },
+    { srcport: 'http' }, { srcport: 70000 }, { srcids: { instance: true } }, { query_type: 28 }, { query_name: 'a'.repeat(2000) + '.com' },
+  ];
+  const lines = [dnsLine({ srcport: '53124' }), ...bad.map((o) => dnsLine(o)), dnsLine({ srcids: null, answers: null, account_id: 111122223333 })];
+  const out = parseText('dns', lines.join('\n'), { chunkSize: 101 });
+  assert.equal(out.events.length, 2);
+  const [a, b] = out.events as DnsEvent[];
+  assert.equal(a.srcPort, 53124);
+  assert.equal(b.accountId, '111122223333');
+  assert.deepEqual(b.answers, []);
+  assert.deepEqual(out.bad.map((x) => x.reason), [...Array(8).fill('field-type'), 'field-too-long']);
+  assert.deepEqual(out.bad.map((x) => x.position), [2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.match(out.bad[0].excerpt, /srcaddr: expected a string, got an array/);
+});
+
+test('CR-only and CRLF line ends both split into lines', () => {
+  for (const eol of ['\r', '\r\n']) {
+    const out = parseText('dns', [dnsLine(), dnsLine(), dnsLine()].join(eol) + eol, { chunkSize: 50 });
+    assert.equal(out.events.length, 3, JSON.stringify(eol));
+    assert.deepEqual(out.bad, []);
+  }
+});

@@ -226,7 +226,7 @@ export const vpcFlowParser: Parser = {
   kind: 'vpcflow',
   sniff(path, head) {
     const text = head.toString('latin1', 0, Math.min(head.length, 2048));
-    const first = text.split('\n', 1)[0].trim();
+    const first = text.split(/\r\n|\r|\n/, 1)[0].trim();
     if (parseHeader(first)) return 1;
     if (/^(\S+ )?[2-8] (\d{12}|-) (eni-[0-9a-f]+|-) \S+ \S+ /.test(first)) return 0.9;
     if (/vpcflowlogs|flow-?log/i.test(path)) return 0.3;

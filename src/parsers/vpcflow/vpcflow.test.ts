@@ -84,3 +84,14 @@ test('chunk boundaries anywhere give identical results', () => {
   }
   assert.equal(whole.length, 50);
 });
+
+test('times outside 2000–2099 and absurdly long fields are flow-field-invalid; neighbours are read', () => {
+  const ok = '2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 49152 6 1 40 1700000000 1700000060 ACCEPT OK';
+  const out = flows([V2, ok,
+    '2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 49152 6 1 40 99999999999999 99999999999999 ACCEPT OK',
+    '2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 49152 6 1 40 12 60 ACCEPT OK',
+    `2 123456789012 eni-${'f'.repeat(4000)} 10.0.0.1 10.0.0.2 443 49152 6 1 40 1700000000 1700000060 ACCEPT OK`,
+    ok].join('\r'), { chunkSize: 33 });
+  assert.equal(out.events.length, 2, 'CR-only line ends are lines too');
+  assert.deepEqual(out.bad.map((b) => [b.reason, b.position]), [['flow-field-invalid', 3], ['flow-field-invalid', 4], ['flow-field-invalid', 5]]);
+});
