@@ -268,7 +268,8 @@ export class Ingestor {
   /**
    * After a failed attempt on `group` with an error that is not the environment's: the objects
    * are checkpointed one at a time from now on, and a lone object that failed
-   * `quarantineAfter` times is quarantined — if the store takes a write (else it is the store).
+   * `quarantineAfter` times is quarantined — if a checkpoint without it works (else it is not the
+   * object: it stays, and the source waits with the error in health).
    * True when `group[0]` was quarantined (the work goes on at once without it).
    */
   private async blame(s: ContinuousSource, w: Work, group: SourceObject[], rec: ProcessedObject | undefined, error: unknown): Promise<boolean> {
@@ -292,11 +293,14 @@ export class Ingestor {
       firstFailureAt: new Date(t.first).toISOString(), lastFailureAt: new Date(now).toISOString(), quarantinedAt: new Date(now).toISOString(),
     };
     try {
-      // the probe: a store that cannot take this small write is what fails, not the object
+      // the probe: the same checkpoint without this object's content must work, else it is not the object
+      const filters = await this.o.store.listFilters();
+      await filterScopes(this.o.store, filters);
+      await this.o.store.commit({});
       await this.o.store.putDoc('ingest-health', s.id, '', h.data());
       await putQuarantine(this.o.store, record);
     } catch (e) {
-      this.log('warn', `source ${s.id}: the store refuses writes (${describeError(e)}); ${obj.uri} is not quarantined`);
+      this.log('warn', `source ${s.id}: checkpoints fail without ${obj.uri} too (${describeError(e)}); it is not quarantined`);
       return false;
     }
     this.quarantine.set(record.id, { record, obj });

@@ -176,3 +176,43 @@ test('vigil quarantine: usage errors and a missing database', async () => {
   assert.equal(help.code, 0);
   assert.match(help.out, /Usage: vigil quarantine requeue/);
 });
+
+test('an unknown error every checkpoint gets, whatever it holds, is not an object\'s: nothing is quarantined, the source waits and then commits', { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'vigil-poison-'));
+  const logs = join(root, 'logs');
+  mkdirSync(logs);
+  const files = { 'a.json': cloudTrailFile([stop('a')]), 'b.json': cloudTrailFile([stop('b')]), 'c.json': cloudTrailFile([stop('c')]) };
+  const expected = await reference(join(root, 'ref'), files);
+  for (const [n, body] of Object.entries(files)) writeFileSync(join(logs, n), body);
+  const real = await openStore(join(root, 'v.db'));
+  // a store whose commits fail with an error no list knows (not SQLite's, not the network's)
+  const outage = { on: true };
+  const store = new Proxy(real, {
+    get(t, k) {
+      if (k === 'commit' && outage.on) return async () => { throw new Error('replica unavailable'); };
+      const v = Reflect.get(t, k);
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
+  const src = new FolderSource({ type: 'folder', path: logs, settleMs: 0, rescanMs: 100 }, sourceContext(store));
+  const ing = new Ingestor({ store, sources: [src], retry: { baseMs: 10, maxMs: 50, quarantineAfter: 2 } });
+  await ing.start();
+  try {
+    await until('many failed attempts', () => ing.view()[0].retry.retries >= 8);
+    let h = ing.view()[0];
+    assert.deepEqual(h.quarantine, [], 'a checkpoint without the object fails too: it is not quarantined');
+    assert.equal(h.retry.quarantined, 0);
+    assert.equal(h.retry.waiting, 3);
+    assert.equal(h.retry.lastFailure?.message, 'replica unavailable');
+    assert.equal(h.objects.read, 0);
+    outage.on = false;
+    await until('committed once the store works', () => ing.view()[0].objects.read === 3);
+    h = ing.view()[0];
+    assert.equal(h.retry.quarantined, 0);
+    assert.equal(h.retry.waiting, 0);
+  } finally {
+    await ing.stop();
+  }
+  assert.deepEqual(await findings(real), expected);
+  await real.close();
+});
