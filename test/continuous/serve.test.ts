@@ -68,12 +68,14 @@ test('serve --watch: file → finding → signed webhook event; health in the AP
     const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: u.pathname, headers: { host: u.host }, query: {} });
     const res = await fetch(u, { headers: signed.headers as Record<string, string> });
     assert.equal(res.status, 200);
-    const view = await res.json() as { sources: { id: string; objects: { read: number }; records: number; badRecords: number; kinds: Record<string, { bad: Record<string, { count: number }> }> }[]; notifiers: { sent: number }[] };
+    const view = await res.json() as { sources: { id: string; objects: { read: number }; records: number; badRecords: number; kinds: Record<string, { bad: Record<string, { count: number }> }>; retry: { retries: number; quarantined: number; waiting: number }; quarantine: unknown[] }[]; notifiers: { sent: number }[] };
     assert.equal(view.sources.length, 1);
     assert.equal(view.sources[0].objects.read, 2);
     assert.equal(view.sources[0].records, 1);
     assert.equal(view.sources[0].badRecords, 1);
     assert.equal(view.sources[0].kinds.unknown.bad['gzip-corrupt'].count, 1, 'a cut gzip file: counted with its reason');
+    assert.deepEqual(view.sources[0].retry, { retries: 0, quarantined: 0, requeued: 0, waiting: 0 }, 'retry counters, apart from what was read');
+    assert.deepEqual(view.sources[0].quarantine, [], 'and the quarantined objects');
     assert.equal(view.notifiers[0].sent, 1);
     assert.equal((await fetch(u)).status, 403, 'unsigned requests are refused');
     // metrics
@@ -82,6 +84,8 @@ test('serve --watch: file → finding → signed webhook event; health in the AP
     assert.match(metrics, /vigil_ingest_bad_records\{[^}]*reason="gzip-corrupt"\} 1/);
     assert.match(metrics, /vigil_notify_events\{notifier="webhook:127.0.0.1:\d+",outcome="sent"\} 1/);
     assert.match(metrics, /vigil_ingest_lag_seconds\{source="folder:[^"]+"\} \d+/);
+    assert.match(metrics, /vigil_ingest_retries\{source="folder:[^"]+"\} 0/);
+    assert.match(metrics, /vigil_ingest_quarantined_objects\{source="folder:[^"]+"\} 0/);
     // vigil status --url
     const viaApi = await new Promise<string>((res, rej) => execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'status', '--url', server.url, '--json'],
       { cwd: ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey } }, (e, out, err) => (e ? rej(new Error(`${e.message}\n${err}`)) : res(out))));
