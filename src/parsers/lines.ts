@@ -2,8 +2,7 @@
  * Splits a stream of chunks into lines without copying complete lines: `onLine` gets the buffer
  * and byte offsets. Only a line that straddles two chunks is copied. Lines longer than the limit
  * are reported once and skipped, so a binary blob without newlines cannot exhaust memory.
- * Line ends may be LF, CRLF or CR alone (old Mac tools): the first line end decides for the
- * object.
+ * Line ends may be LF, CRLF or CR alone (old Mac tools): the first chunk decides for the object.
  */
 
 export const MAX_LINE = 1 << 20;
@@ -61,15 +60,14 @@ export class LineSplitter {
     this.carry = null;
   }
 
-  /** CR-only line ends when the first line end in the data is a CR not followed by LF. */
+  /**
+   * CR-only line ends when the first chunk holds CRs and no LF at all: a stray CR in an LF file
+   * (damage, a value with a CR) must not turn the whole file into one line.
+   */
   private decide(chunk: Buffer): void {
-    const lf = chunk.indexOf(LF);
+    if (chunk.indexOf(LF) >= 0) { this.decided = true; return; }
     const cr = chunk.indexOf(CR);
-    if (cr >= 0 && (lf < 0 || cr < lf)) {
-      if (cr + 1 >= chunk.length && lf < 0) return; // a CR on the chunk's last byte: the next chunk tells
-      if (chunk[cr + 1] !== LF) this.sep = CR;
-      this.decided = true;
-    } else if (lf >= 0) this.decided = true;
+    if (cr >= 0 && cr + 1 < chunk.length) { this.sep = CR; this.decided = true; }
   }
 
   private appendCarry(part: Buffer): void {
