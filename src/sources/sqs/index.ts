@@ -33,6 +33,11 @@ export interface SqsSourceConfig {
   visibilityTimeout?: number;
   /** Long-poll wait (seconds, default 10; a stop waits for the poll in flight). */
   waitSeconds?: number;
+  /**
+   * Objects received and not yet taken by the ingest loop above which receiving pauses (default
+   * 1000): while the loop backs off from a failing store, the queue keeps the backlog, not memory.
+   */
+  maxWaiting?: number;
 }
 
 interface Pending { receipt: string; left: number; ok: boolean; done?: boolean }
@@ -104,6 +109,11 @@ export class SqsSource implements ContinuousSource {
   private async receiveLoop(): Promise<void> {
     const { ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
     while (!this.stopping) {
+      if (this.ready.length >= (this.cfg.maxWaiting ?? 1000)) {
+        // backpressure: the ingest loop is not taking objects (a backlog, a failing checkpoint)
+        await new Promise((res) => setTimeout(res, 200));
+        continue;
+      }
       try {
         const { sqs } = await this.clients();
         const r = await sqs.send(new ReceiveMessageCommand({

@@ -107,3 +107,22 @@ test('visibility: messages waiting to be read are kept invisible past the timeou
   assert.deepEqual(await counts(QueueUrl!), { visible: 1, inFlight: 0 }, 'released at stop');
   await store.close();
 });
+
+test('backpressure: while the ingest loop takes nothing (it backs off from a failing store), receiving stops at maxWaiting and the queue keeps the rest', async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'paused-consumer' }));
+  const body = gzipSync(cloudTrailFile([stop('four')]));
+  await s3c.send(new PutObjectCommand({ Bucket: 'org-trail', Key: key(30), Body: body }));
+  for (let i = 0; i < 25; i++) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: notification(key(30), body.length) }));
+  const store = await openStore(join(dir, 'p.db'));
+  const src = new SqsSource({ type: 'sqs', queueUrl: QueueUrl!, endpoint: queue.endpoint, s3Endpoint, waitSeconds: 1, visibilityTimeout: 30, maxWaiting: 5 }, sourceContext(store));
+  let taken = (await src.poll()).length; // starts the receive loop
+  await new Promise((r) => setTimeout(r, 2500));
+  const c = await counts(QueueUrl!);
+  assert.ok(c.inFlight <= 5 - 1 + 10, `at most one receive past the limit in flight (${c.inFlight})`);
+  assert.ok(c.visible >= 25 - 14, `the rest stays on the queue (${c.visible})`);
+  // taken again: receiving resumes
+  await until('every message received once the objects are taken', async () => { taken += (await src.poll()).length; return taken === 25; });
+  await src.stop();
+  assert.deepEqual(await counts(QueueUrl!), { visible: 25, inFlight: 0 }, 'released at stop (none was committed)');
+  await store.close();
+});
