@@ -31,7 +31,7 @@ function idOf(kind: LogKind, e: VigilEvent): string {
   return /^r(\d+)\./.exec((e as DnsEvent).queryName)?.[1] ?? '?';
 }
 
-function parse(kind: LogKind, text: string, chunkSize: number): ParsedText {
+function parse(kind: LogKind, text: string | Buffer, chunkSize: number): ParsedText {
   let out: ParsedText | undefined;
   assert.doesNotThrow(() => { out = parseText(kind, text, { chunkSize }); });
   for (const b of out!.bad) assert.ok(b.reason in BAD_REASONS, `unknown reason ${b.reason}`);
