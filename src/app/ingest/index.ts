@@ -78,8 +78,11 @@ interface Read {
   /** False when the object could not be read (counted as failed; its SQS message stays). */
   ok: boolean;
   tally: Tally;
-  /** The read failed for the environment's reasons: the batch is dropped and read again later. */
-  transient?: unknown;
+  /**
+   * Set when the read threw, or its connection dropped: what the batch did in memory may hold part
+   * of this object, so the batch is dropped and tried again like a failed checkpoint.
+   */
+  error?: unknown;
 }
 
 /** Failures of one object while it was held for retry. */
@@ -239,9 +242,9 @@ export class Ingestor {
       for (const obj of w.pending) {
         const r = await this.read(obj, h);
         reads.push(r);
-        if (r.transient !== undefined) {
-          // a connection dropped while reading: what this batch did in memory goes, all of it is read again
-          outcome = { ok: false, error: r.transient };
+        if (r.error !== undefined) {
+          // what this batch did in memory goes; all of it is read again after the backoff
+          outcome = { ok: false, error: r.error };
           this.dirty = true;
           await this.ensureLoaded();
           break;
@@ -371,16 +374,12 @@ export class Ingestor {
     } catch (e) {
       thrown = e;
     }
-    const transient = [thrown, watched.error].find((e) => e !== undefined && isTransient(e));
-    if (transient !== undefined) {
-      h.error(transient);
-      return { obj, ok: false, tally, transient };
-    }
-    if (thrown !== undefined) {
-      // processObject counts bad input itself; an exception here is the object's (access denied…)
-      h.error(thrown);
-      tally.stats.bad('unknown', 'read-error', { object: obj.uri, excerpt: describeError(thrown).slice(0, 200) });
-      report.objects.failed++;
+    // processObject counts bad input and unreadable objects itself (a read-error sample); what it
+    // throws, or a stream error that was a dropped connection, is a failure of the attempt
+    const error = thrown ?? (watched.error !== undefined && isTransient(watched.error) ? watched.error : undefined);
+    if (error !== undefined) {
+      h.error(error);
+      return { obj, ok: false, tally, error };
     }
     tally.newestEventTime = p.newest;
     tally.objects.read = report.objects.processed;

@@ -11,7 +11,10 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { DETECTORS } from '../../detectors/registry.js';
+import type { ContinuousSource } from '../../sources/continuous.js';
+import type { SourceObject } from '../../sources/index.js';
 import { defineDetector } from '../../engine/index.js';
 import { FolderSource } from '../../sources/folder/index.js';
 import { openStore, type Store } from '../../store/index.js';
@@ -215,4 +218,36 @@ test('an unknown error every checkpoint gets, whatever it holds, is not an objec
   }
   assert.deepEqual(await findings(real), expected);
   await real.close();
+});
+
+test('an object whose read throws (not bad input, not the network) is isolated and quarantined like a failing checkpoint', { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'vigil-poison-'));
+  const mem = (name: string, text: string, broken = false): SourceObject => {
+    const data = Buffer.from(text);
+    return {
+      uri: `mem://${name}`, key: name, size: data.length,
+      // a source bug: opening the bytes throws (after the fingerprint was read)
+      open: () => { if (broken) throw new RangeError('source bug'); return Readable.from([data]); },
+      readRange: async (o, l) => data.subarray(o, o + l),
+    };
+  };
+  const objects = [mem('a.json', cloudTrailFile([stop('a')])), mem('b.json', cloudTrailFile([stop('b')]), true), mem('c.json', cloudTrailFile([stop('c')]))];
+  let given = false;
+  const src: ContinuousSource = { id: 'mem', type: 'mem', location: 'mem://', intervalMs: 10, poll: async () => (given ? [] : ((given = true), objects)), stop: async () => undefined };
+  const store = await openStore(join(root, 'v.db'));
+  const ing = new Ingestor({ store, sources: [src], retry: { baseMs: 10, maxMs: 50, quarantineAfter: 2 } });
+  await ing.start();
+  try {
+    await until('the breaking object quarantined', () => (ing.view()[0].quarantine?.length ?? 0) === 1);
+    await until('the others committed', () => ing.view()[0].objects.read === 2);
+    const h = ing.view()[0];
+    assert.equal(h.quarantine![0].uri, 'mem://b.json');
+    assert.match(h.quarantine![0].error, /source bug/);
+    assert.equal(h.objects.failed, 0);
+  } finally {
+    await ing.stop();
+  }
+  const expected = await reference(join(root, 'ref'), { 'a.json': cloudTrailFile([stop('a')]), 'c.json': cloudTrailFile([stop('c')]) });
+  assert.deepEqual(await findings(store), expected);
+  await store.close();
 });
