@@ -21,6 +21,7 @@ import { printBaselineBench, runBaselineBench, type BaselineBench } from './base
 import { printBehaviorBench, runBehaviorBench, type BehaviorBench } from './behavior/run.js';
 import { printLatencyBench, runLatencyBench, type LatencyBench } from './latency/run.js';
 import { SOAK_SMOKE, printSoakBench, runSoakBench, type SoakBench } from './soak/run.js';
+import { printHostileBench, runHostileBench, type HostileBench } from './hostile/run.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -87,6 +88,9 @@ async function main(): Promise<number> {
   let soak: SoakBench | undefined;
   if (args.soakMinutes) soak = await runSoakBench({ ...(args.smoke ? SOAK_SMOKE : {}), ...args.soak, minutes: args.soakMinutes, seed: args.seed });
 
+  let hostile: HostileBench | undefined;
+  if (args.hostile) hostile = await runHostileBench(out, args.smoke);
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
@@ -99,10 +103,11 @@ async function main(): Promise<number> {
   if (behavior) print(`\n${printBehaviorBench(behavior)}`);
   if (latency) print(`\n${printLatencyBench(latency)}`);
   if (soak) print(`\n${printSoakBench(soak)}`);
+  if (hostile) print(`\n${printHostileBench(hostile)}`);
   const resultsPath = join(out, 'results.json');
   const results = {
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak,
+    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile,
   };
   writeFileSync(resultsPath, JSON.stringify(results, null, 2));
   if (args.json) console.log(JSON.stringify(results, null, 2));

@@ -38,9 +38,9 @@ function parse(kind: LogKind, text: string | Buffer, chunkSize: number): ParsedT
   return out!;
 }
 
-/** Non-empty lines after the header: what a line parser must account for. */
+/** Non-empty lines after the header (the DNS parser, like JSON, treats a line of blanks as empty): what a line parser must account for. */
 function lineCount(kind: LogKind, text: string): number {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0);
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0 && !(kind === 'dns' && /^[ \t]+$/.test(l)));
   return kind === 'vpcflow' ? lines.length - 1 : lines.length;
 }
 

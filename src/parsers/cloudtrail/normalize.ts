@@ -64,7 +64,7 @@ export function emitCloudTrailValue(value: unknown, index: number, opts: ParseOp
 function emitRecord(rec: CloudTrailRecord, index: number, opts: ParseOptions, sink: ParseSink): void {
   const rejected = validateCloudTrailRecord(rec, opts.limits ?? DEFAULT_LIMITS);
   if (rejected) {
-    sink.bad(rejected.reason, index, `${rejected.detail} in ${String(rec.eventName).slice(0, 80)}`);
+    sink.bad(rejected.reason, index, `${rejected.detail} in ${excerptValue(rec.eventName, 80)}`);
     return;
   }
   const eventSource = rec.eventSource;
