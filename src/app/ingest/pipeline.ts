@@ -55,7 +55,7 @@ export class WatchedObject implements SourceObject {
 
   open(): ReturnType<SourceObject['open']> {
     const s = this.inner.open();
-    s.once('error', (e) => { this.error ??= e; });
+    s.on('error', (e) => { this.error ??= e; });
     return s;
   }
 
