@@ -22,6 +22,15 @@ export interface ServeConfig {
   /** Keys per account (the administrator's included). */
   accounts: AccountConfig[];
   bodyLimitBytes: number;
+  /** Hostile clients (connections.ts): time to the end of the headers, and the idle time of a new connection. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included. */
+  requestTimeoutMs: number;
+  /** Idle time a keep-alive connection is kept between requests. */
+  keepAliveTimeoutMs: number;
+  /** Connections that have not yet made an authenticated request, overall and per remote address. */
+  maxUnauthenticatedConnections: number;
+  maxUnauthenticatedPerAddress: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Continuous ingestion (issue 7): where logs land (docs/continuous.md). */
   sources: SourceConfig[];
@@ -43,6 +52,11 @@ export const SERVE_SETTINGS: readonly Setting[] = [
   { key: 'admin key', env: 'VIGIL_ADMIN_ACCESS_KEY_ID / VIGIL_ADMIN_SECRET_ACCESS_KEY', default: 'generated once, printed once, kept in the database', description: 'An administrator access key pair, in addition to those in `accounts`.' },
   { key: 'accounts', default: '[]', description: 'Access keys per account: `[{accountId, keys: [{accessKeyId, secretAccessKey, role: administrator|member|read-only}]}]` (YAML file only).' },
   { key: 'bodyLimitBytes', env: 'VIGIL_BODY_LIMIT', default: '1048576', description: 'Largest request body accepted (bytes); larger requests get a BadRequestException.' },
+  { key: 'headersTimeoutMs', env: 'VIGIL_HEADERS_TIMEOUT_MS', default: '10000', description: 'A request\'s headers must arrive within this time, and a new connection must start a request within it; otherwise the connection is closed (408).' },
+  { key: 'requestTimeoutMs', env: 'VIGIL_REQUEST_TIMEOUT_MS', default: '30000', description: 'A whole request, body included, must arrive within this time (a body sent a byte at a time is cut off: 408). At least headersTimeoutMs.' },
+  { key: 'keepAliveTimeoutMs', env: 'VIGIL_KEEP_ALIVE_TIMEOUT_MS', default: '5000', description: 'An idle keep-alive connection is closed after this time.' },
+  { key: 'maxUnauthenticatedConnections', env: 'VIGIL_MAX_UNAUTHENTICATED_CONNECTIONS', default: '512', description: 'Open connections that have not yet made a SigV4-authenticated request (all addresses); a connection beyond it is closed at once. Authenticated connections do not count.' },
+  { key: 'maxUnauthenticatedPerAddress', env: 'VIGIL_MAX_UNAUTHENTICATED_PER_ADDRESS', default: '64', description: 'The same, per remote address.' },
   { key: 'sources', flag: '--watch DIR (repeatable)', default: '[]', description: 'Continuous ingestion (YAML): `{type: folder, path, settleMs}`, `{type: s3, bucket, prefix, start: now\\|backfill\\|DATE, region, endpoint, profile, pollSeconds}`, `{type: sqs, queueUrl, region, endpoint, s3Endpoint, visibilityTimeout}`; `--watch DIR` (repeatable) adds a folder with no file. See docs/continuous.md.' },
   { key: 'notifiers', default: '[]', description: 'Finding events (YAML): `{type: webhook, url, secret}`, `{type: slack, url}`, `{type: syslog, host, port, protocol: udp\\|tcp\\|tls, format: rfc5424\\|cef}`, `{type: file, path}`, each with `minSeverity`, `attempts`, `backoffMs`. See docs/continuous.md.' },
   { key: 'retentionDays', env: 'VIGIL_RETENTION_DAYS', default: '90', description: 'Findings last updated longer ago are exported to the publishing destination (if any), then deleted. At least 1.' },
@@ -58,6 +72,13 @@ function check(c: ServeConfig): ServeConfig {
   if (!/^\d{12}$/.test(c.adminAccountId)) throw new ConfigError(`adminAccountId must be 12 digits (got ${c.adminAccountId})`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(c.region)) throw new ConfigError(`region does not look like an AWS region: ${c.region}`);
   if (!Number.isInteger(c.bodyLimitBytes) || c.bodyLimitBytes < 1024) throw new ConfigError('bodyLimitBytes must be an integer ≥ 1024');
+  for (const k of ['headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 100) throw new ConfigError(`${k} must be an integer ≥ 100 (milliseconds; got ${c[k]})`);
+  }
+  if (c.requestTimeoutMs < c.headersTimeoutMs) throw new ConfigError('requestTimeoutMs must be at least headersTimeoutMs');
+  for (const k of ['maxUnauthenticatedConnections', 'maxUnauthenticatedPerAddress'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be an integer ≥ 1 (got ${c[k]})`);
+  }
   if (!Number.isFinite(c.retentionDays) || c.retentionDays < 1) throw new ConfigError(`retentionDays must be a number ≥ 1 (got ${c.retentionDays})`);
   if (!Array.isArray(c.sources) || c.sources.some((x) => !x || typeof x !== 'object')) throw new ConfigError('sources must be a list of {type: …} entries');
   if (!Array.isArray(c.notifiers) || c.notifiers.some((x) => !x || typeof x !== 'object')) throw new ConfigError('notifiers must be a list of {type: …} entries');
@@ -77,12 +98,14 @@ function check(c: ServeConfig): ServeConfig {
 }
 
 export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port' | 'db' | 'region' | 'adminAccount' | 'logLevel', string>> & { watch?: string[] }, env = process.env): ServeConfig {
-  const c: ServeConfig = { host: '127.0.0.1', port: 8765, db: 'vigil.db', region: 'us-east-1', adminAccountId: '000000000000', accounts: [], bodyLimitBytes: 1 << 20, logLevel: 'info', sources: [], notifiers: [], retentionDays: 90 };
+  const c: ServeConfig = { host: '127.0.0.1', port: 8765, db: 'vigil.db', region: 'us-east-1', adminAccountId: '000000000000', accounts: [], bodyLimitBytes: 1 << 20,
+    headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxUnauthenticatedConnections: 512, maxUnauthenticatedPerAddress: 64, logLevel: 'info', sources: [], notifiers: [], retentionDays: 90 };
   const file = flags.config ?? env.VIGIL_CONFIG;
   if (file) {
     let doc: Record<string, unknown>;
     try { doc = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>; } catch (e) { throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`); }
-    const known = new Set(['host', 'port', 'db', 'region', 'adminAccountId', 'accounts', 'bodyLimitBytes', 'logLevel', 'sources', 'notifiers', 'retentionDays']);
+    const known = new Set(['host', 'port', 'db', 'region', 'adminAccountId', 'accounts', 'bodyLimitBytes', 'logLevel', 'sources', 'notifiers', 'retentionDays',
+      'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxUnauthenticatedConnections', 'maxUnauthenticatedPerAddress']);
     for (const k of Object.keys(doc)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting "${k}" (see docs/config.md)`);
     Object.assign(c, doc);
     c.port = Number(c.port);
@@ -95,6 +118,11 @@ export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port'
   c.region = pick(env.VIGIL_REGION, flags.region) ?? c.region;
   c.adminAccountId = pick(env.VIGIL_ADMIN_ACCOUNT_ID, flags.adminAccount) ?? String(c.adminAccountId);
   c.bodyLimitBytes = Number(env.VIGIL_BODY_LIMIT ?? c.bodyLimitBytes);
+  c.headersTimeoutMs = Number(env.VIGIL_HEADERS_TIMEOUT_MS ?? c.headersTimeoutMs);
+  c.requestTimeoutMs = Number(env.VIGIL_REQUEST_TIMEOUT_MS ?? c.requestTimeoutMs);
+  c.keepAliveTimeoutMs = Number(env.VIGIL_KEEP_ALIVE_TIMEOUT_MS ?? c.keepAliveTimeoutMs);
+  c.maxUnauthenticatedConnections = Number(env.VIGIL_MAX_UNAUTHENTICATED_CONNECTIONS ?? c.maxUnauthenticatedConnections);
+  c.maxUnauthenticatedPerAddress = Number(env.VIGIL_MAX_UNAUTHENTICATED_PER_ADDRESS ?? c.maxUnauthenticatedPerAddress);
   c.logLevel = (pick(env.VIGIL_LOG_LEVEL, flags.logLevel) ?? c.logLevel) as ServeConfig['logLevel'];
   c.retentionDays = Number(env.VIGIL_RETENTION_DAYS ?? c.retentionDays);
   c.sources = [...(c.sources ?? []), ...(flags.watch ?? []).map((path) => ({ type: 'folder' as const, path }))];

@@ -14,6 +14,8 @@ import { ROUTE_GROUPS } from './routes/index.js';
 import { registerExtensions } from './routes/extensions.js';
 import { registerConsole } from './routes/console.js';
 import { apiMetrics } from './metrics.js';
+import { ConnectionGuard, clientErrorResponse } from './connections.js';
+import { redactUrl } from './redact.js';
 
 export interface Call {
   p: Principal;
@@ -34,24 +36,44 @@ declare module 'fastify' {
   interface FastifyRequest { rawBody?: Buffer; principal?: Principal; region?: string; op?: string }
   /** Set on GuardDuty routes from the operation name (auth/access.ts); others go by method. */
   interface FastifyContextConfig { mutates?: boolean; op?: string }
-  interface FastifyInstance { vigilRoutes: ServedRoute[] }
+  interface FastifyInstance { vigilRoutes: ServedRoute[]; vigilConnections: ConnectionGuard }
 }
 
 /** A route the server answers, as registered: for tests that walk every route. */
 export interface ServedRoute { method: string; url: string; op?: string; authenticated: boolean; mutates: boolean }
+
+/** A path parameter as the handler sees it; a broken %-escape is the client's error (400), not ours. */
+function decodeParam(name: string, v: string): string {
+  try { return decodeURIComponent(v); } catch { throw badRequest(`The request is rejected because the ${name} in the path is not validly escaped.`); }
+}
 
 /** `/detector/{DetectorId}/filter/{FilterName}` → fastify's `/detector/:DetectorId/filter/:FilterName`. */
 function toFastifyPath(p: string): string {
   return p.replace(/\{(\w+)\}/g, ':$1');
 }
 
-export function buildServer(ctx: ApiContext, principals: Principals, o: { logger?: boolean } = {}): FastifyInstance {
+export interface ServerOptions {
+  logger?: boolean;
+  /** Where log lines go (default stdout): tests read them. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export function buildServer(ctx: ApiContext, principals: Principals, o: ServerOptions = {}): FastifyInstance {
+  const guard = new ConnectionGuard(ctx.config);
   const app = Fastify({
     bodyLimit: ctx.config.bodyLimitBytes,
-    logger: o.logger ? { level: ctx.config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-amz-security-token"]'] } : false,
+    // request logs carry the method, the path and a query whose signature, credential and session
+    // token are blanked (presigned URLs), never headers or bodies
+    logger: o.logger ? {
+      level: ctx.config.logLevel, ...(o.logStream ? { stream: o.logStream } : {}),
+      serializers: { req: (req: { method: string; url: string; socket?: { remoteAddress?: string } }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.socket?.remoteAddress }) },
+    } : false,
     // GuardDuty's ARNs in /tags/{ResourceArn} carry ':' and '/' escaped: keep routing on the raw path
     routerOptions: { maxParamLength: 2048 },
+    clientErrorHandler: (err, socket) => clientErrorResponse(err, socket, guard),
   });
+  guard.attach(app.server);
+  app.decorate('vigilConnections', guard);
 
   // every route, recorded as it is registered (GuardDuty's, the extensions, the console)
   const served: ServedRoute[] = [];
@@ -102,6 +124,7 @@ export function buildServer(ctx: ApiContext, principals: Principals, o: { logger
     }
     const p = principals.principal(r.accessKeyId);
     if (!p) throw denied('The security token included in the request is invalid.');
+    guard.authenticated(req.raw.socket);
     req.principal = p;
     req.region = r.region;
     if (!p.canWrite && (req.routeOptions.config.mutates ?? mutates({ method: req.method }))) {
@@ -126,7 +149,7 @@ export function buildServer(ctx: ApiContext, principals: Principals, o: { logger
             if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('The request is rejected because the body must be a JSON object.');
             body = parsed as Body;
           }
-          const params = Object.fromEntries(Object.entries(req.params as Record<string, string>).map(([k, v]) => [k, decodeURIComponent(v)]));
+          const params = Object.fromEntries(Object.entries(req.params as Record<string, string>).map(([k, v]) => [k, decodeParam(k, v)]));
           const out = await handler({ p: req.principal!, region: req.region!, params, query: req.query as Body, body, ctx });
           end();
           apiMetrics.requests.inc({ op });

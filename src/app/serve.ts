@@ -9,7 +9,7 @@ import { intelManager } from '../cli/intel-setup.js';
 import { ApiContext } from '../api/context.js';
 import type { ServeConfig } from '../api/config.js';
 import { loadPrincipals } from '../api/auth/principals.js';
-import { buildServer } from '../api/server.js';
+import { buildServer, type ServerOptions } from '../api/server.js';
 import { startContinuous, type ContinuousHandle, type ContinuousOptions } from './ingest/continuous.js';
 
 export interface RunningServer {
@@ -25,7 +25,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: ServeConfig, o: { logger?: boolean; continuous?: ContinuousOptions } = {}): Promise<RunningServer> {
+export async function startServer(config: ServeConfig, o: ServerOptions & { continuous?: ContinuousOptions } = {}): Promise<RunningServer> {
   const store = await openStore(config.db);
   await store.optimize();
   // scans read this to scope the administrator's suppression rules to its members

@@ -71,21 +71,28 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Settings merged into the YAML configuration (timeouts, caps…). */
+  settings?: Record<string, unknown>;
+  /** Turns the server's request log on, into this stream. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   // the SDK is pinned by the lockfile and supports Node 20; its upgrade notice is noise in test output
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
   const byAccount = new Map<string, Key[]>();
   for (const k of Object.values(KEYS)) byAccount.set(k.accountId, [...(byAccount.get(k.accountId) ?? []), k]);
   const yaml = {
-    region: REGION, adminAccountId: ADMIN_ACCOUNT, logLevel: 'silent',
+    region: REGION, adminAccountId: ADMIN_ACCOUNT, logLevel: o.logStream ? 'info' : 'silent', ...o.settings,
     accounts: [...byAccount].map(([accountId, keys]) => ({ accountId, keys: keys.map(({ accessKeyId, secretAccessKey, role }) => ({ accessKeyId, secretAccessKey, role })) })),
   };
   const configFile = join(dir, 'vigil.yaml');
   writeFileSync(configFile, stringify(yaml));
   // an empty environment: the developer's VIGIL_* settings must not leak into the tests
   const config = loadServeConfig({ config: configFile, port: '0', db: join(dir, 'vigil.db') }, {});
-  const server = await startServer(config);
+  const server = await startServer(config, o.logStream ? { logger: true, logStream: o.logStream } : {});
   const url = server.url;
   const awsConfig = join(dir, 'aws-config');
   writeFileSync(awsConfig, '');
