@@ -16,15 +16,25 @@ export const enum T { Str, Acct, Bool, Obj, Arr, StrOrBool, Port }
 /** Fields that name things (they become finding fields and state keys): a few KB at most. */
 export const NAME_MAX = 2048;
 
+/** A field spec without a prototype, so a record key such as `constructor` or `__proto__` names no type. */
+export function fieldSpec(fields: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, fields);
+}
+
 /** Every field of the spec is a name field (held to NAME_MAX). */
 export const ALL_NAMES = { has: () => true };
 
+/**
+ * Checks the fields of `o` that `spec` names (iterating the record's own keys: a record holds
+ * fewer keys than the spec, and this runs on every record) and normalises them in place.
+ */
 export function checkFields(o: Json, spec: Record<string, T>, prefix: string, names: { has(k: string): boolean }): Rejection | undefined {
-  for (const k in spec) {
+  for (const k in o) {
+    const t = spec[k];
+    if (t === undefined) continue;
     const v = o[k];
-    if (v === undefined) continue;
-    if (v === null) continue; // AWS writes null for absent values; every reader treats it as absent
-    switch (spec[k]) {
+    if (v === undefined || v === null) continue; // AWS writes null for absent values; every reader treats it as absent
+    switch (t) {
       case T.Str:
         if (typeof v !== 'string') return wrongType(prefix + k, 'a string', v);
         if (v.length > NAME_MAX && names.has(k)) return tooLong(prefix + k, v.length, NAME_MAX);

@@ -11,12 +11,12 @@
  * string CloudTrail writes), empty objects.
  */
 import type { ParseLimits } from '../limits.js';
-import { ALL_NAMES, checkFields, checkTree, isObject, T, typeName, type Json, type Rejection } from '../json-check.js';
+import { ALL_NAMES, checkFields, fieldSpec, checkTree, isObject, T, typeName, type Json, type Rejection } from '../json-check.js';
 
 export type { Rejection };
 
 /** Top-level fields and the type each must have (others may hold anything within the limits). */
-const TOP: Record<string, T> = {
+const TOP: Record<string, T> = fieldSpec({
   eventVersion: T.Str, eventTime: T.Str, eventSource: T.Str, eventName: T.Str, awsRegion: T.Str,
   sourceIPAddress: T.Str, userAgent: T.Str, errorCode: T.Str, errorMessage: T.Str, requestID: T.Str,
   eventID: T.Str, eventType: T.Str, apiVersion: T.Str, recipientAccountId: T.Acct, sharedEventID: T.Str,
@@ -25,22 +25,22 @@ const TOP: Record<string, T> = {
   userIdentity: T.Obj, requestParameters: T.Obj, responseElements: T.Obj, additionalEventData: T.Obj,
   serviceEventDetails: T.Obj, tlsDetails: T.Obj, insightDetails: T.Obj, edgeDeviceDetails: T.Obj, addendum: T.Obj,
   resources: T.Arr,
-};
+});
 /** Top-level fields held to NAME_MAX (json-check.ts). */
 const TOP_NAMES = new Set(['eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'recipientAccountId', 'eventType', 'eventCategory', 'vpcEndpointId']);
 
-const IDENTITY: Record<string, T> = {
+const IDENTITY: Record<string, T> = fieldSpec({
   type: T.Str, principalId: T.Str, arn: T.Str, accountId: T.Acct, accessKeyId: T.Str, userName: T.Str,
   invokedBy: T.Str, identityProvider: T.Str, credentialId: T.Str,
   sessionContext: T.Obj, onBehalfOf: T.Obj, inScopeOf: T.Obj,
-};
-const SESSION_CONTEXT: Record<string, T> = {
+});
+const SESSION_CONTEXT: Record<string, T> = fieldSpec({
   sessionIssuer: T.Obj, attributes: T.Obj, webIdFederationData: T.Obj,
   sourceIdentity: T.Str, ec2RoleDelivery: T.Str, assumedRoot: T.StrOrBool,
-};
-const SESSION_ISSUER: Record<string, T> = { type: T.Str, principalId: T.Str, arn: T.Str, accountId: T.Acct, userName: T.Str };
-const ATTRIBUTES: Record<string, T> = { creationDate: T.Str, mfaAuthenticated: T.StrOrBool };
-const RESOURCE: Record<string, T> = { ARN: T.Str, accountId: T.Acct, type: T.Str };
+});
+const SESSION_ISSUER: Record<string, T> = fieldSpec({ type: T.Str, principalId: T.Str, arn: T.Str, accountId: T.Acct, userName: T.Str });
+const ATTRIBUTES: Record<string, T> = fieldSpec({ creationDate: T.Str, mfaAuthenticated: T.StrOrBool });
+const RESOURCE: Record<string, T> = fieldSpec({ ARN: T.Str, accountId: T.Acct, type: T.Str });
 
 /** Checks and normalises `rec` in place; returns why it is rejected, or undefined when it is fine. */
 export function validateCloudTrailRecord(rec: Json, limits: ParseLimits): Rejection | undefined {

@@ -10,18 +10,18 @@ import type { Parser, ParseOptions, ParseSink, ParserSession } from '../types.js
 import { LineSplitter, skipTimestampPrefix } from '../lines.js';
 import { parseEventTime } from '../time.js';
 import { DEFAULT_LIMITS, type ParseLimits } from '../limits.js';
-import { ALL_NAMES, checkFields, checkTree, isObject, T, typeName, type Json, type Rejection } from '../json-check.js';
+import { ALL_NAMES, checkFields, fieldSpec, checkTree, isObject, T, typeName, type Json, type Rejection } from '../json-check.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** The fields of a query log record and the type each must have (docs/logs/route53.md). */
-const FIELDS: Record<string, T> = {
+const FIELDS: Record<string, T> = fieldSpec({
   version: T.Str, account_id: T.Acct, region: T.Str, vpc_id: T.Str, query_timestamp: T.Str, query_name: T.Str,
   query_type: T.Str, query_class: T.Str, rcode: T.Str, answers: T.Arr, srcaddr: T.Str, srcport: T.Port,
   transport: T.Str, srcids: T.Obj, firewall_rule_action: T.Str, firewall_rule_group_id: T.Str, firewall_domain_list_id: T.Str,
-};
-const SRCIDS: Record<string, T> = { instance: T.Str, resolver_endpoint: T.Str, resolver_network_interface: T.Str };
-const ANSWER: Record<string, T> = { Rdata: T.Str, Type: T.Str, Class: T.Str };
+});
+const SRCIDS: Record<string, T> = fieldSpec({ instance: T.Str, resolver_endpoint: T.Str, resolver_network_interface: T.Str });
+const ANSWER: Record<string, T> = fieldSpec({ Rdata: T.Str, Type: T.Str, Class: T.Str });
 /** DNS names are at most 253 characters; logs of hostile queries may hold a little more. */
 const QUERY_NAME_MAX = 1024;
 
