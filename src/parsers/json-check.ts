@@ -74,25 +74,37 @@ export function checkFields(o: Json, spec: Record<string, T>, prefix: string, na
  * Recursion is bounded by the depth limit, so a hostile document cannot exhaust the stack.
  */
 export function checkTree(rec: Json, limits: ParseLimits): Rejection | undefined {
-  const maxDepth = limits.maxDepth, maxStr = limits.maxStringLength;
-  let problem: Rejection | undefined;
-  // `field` is the top-level field being walked (no path strings are built on the way: this runs on every record)
-  const walk = (v: unknown, depth: number, field: string): boolean => {
-    if (typeof v === 'string') {
-      if (v.length > maxStr) { problem = tooLong(field, v.length, maxStr); return false; }
-      return true;
-    }
-    if (typeof v !== 'object' || v === null) return true;
-    if (depth >= maxDepth) { problem = { reason: 'too-deep', detail: `${field}: nested deeper than ${maxDepth} levels` }; return false; }
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (!walk(v[i], depth + 1, field)) return false;
-      return true;
-    }
-    for (const k in v) if (!walk((v as Json)[k], depth + 1, field)) return false;
-    return true;
-  };
-  for (const k in rec) if (!walk(rec[k], 1, k)) return problem;
+  for (const k in rec) {
+    const bad = walk(rec[k], 1, limits.maxDepth, limits.maxStringLength);
+    if (bad === 1) return tooLong(k, longest(rec[k], limits.maxStringLength), limits.maxStringLength);
+    if (bad === 2) return { reason: 'too-deep', detail: `${k}: nested deeper than ${limits.maxDepth} levels` };
+  }
   return undefined;
+}
+
+/**
+ * 0 when `v` is within the limits, 1 for a string over `maxStr`, 2 for nesting over `maxDepth`.
+ * A plain function over plain arguments (no closure, no path strings): it runs on every value
+ * of every record. Recursion is bounded by `maxDepth`.
+ */
+function walk(v: unknown, depth: number, maxDepth: number, maxStr: number): 0 | 1 | 2 {
+  if (typeof v === 'string') return v.length > maxStr ? 1 : 0;
+  if (typeof v !== 'object' || v === null) return 0;
+  if (depth >= maxDepth) return 2;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) { const r = walk(v[i], depth + 1, maxDepth, maxStr); if (r) return r; }
+    return 0;
+  }
+  for (const k in v) { const r = walk((v as Json)[k], depth + 1, maxDepth, maxStr); if (r) return r; }
+  return 0;
+}
+
+/** The length of the first string over `max` inside `v` (for the rejection's sample). */
+function longest(v: unknown, max: number, depth = 0): number {
+  if (typeof v === 'string') return v.length > max ? v.length : 0;
+  if (typeof v !== 'object' || v === null || depth > 64) return 0;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) { const n = longest(x, max, depth + 1); if (n) return n; }
+  return 0;
 }
 
 export function isObject(v: unknown): v is Json {
