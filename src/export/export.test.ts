@@ -1,9 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Finding } from '../core/index.js';
@@ -51,6 +51,8 @@ test('folder destination: gzip JSON lines in GuardDuty\'s layout; new findings a
   const [file] = r1.destinations[0].files;
   assert.match(relative(out, file), /^AWSLogs\/111122223333\/GuardDuty\/us-east-1\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f-]{36}\.jsonl\.gz$/);
   assert.deepEqual(lines(readFileSync(file)).map((f) => f.id).sort(), findings.map((f) => f.id).sort());
+  assert.equal(statSync(file).mode & 0o777, 0o600, 'exported findings are private');
+  for (let d = dirname(file); d !== dir; d = dirname(d)) assert.equal(statSync(d).mode & 0o777, 0o700, `${d} is private`);
   assert.equal((await ex.run()).destinations[0].written, 0, 'nothing twice');
   // an update (count grows) waits for the detector's period; an archived finding is never exported
   const [a, b] = findings;

@@ -164,8 +164,9 @@ export class Exporter {
       if (arn.startsWith('file://')) {
         const root = fileURLToPath(arn);
         const path = join(root, exportKey('', list[0], this.now()));
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, body);
+        // exported findings are private: files 0600, folders made for them 0700
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        await writeFile(path, body, { mode: 0o600 });
         written.push(path);
       } else {
         const m = /^arn:aws[a-z-]*:s3:::([^/]+)\/?(.*)$/.exec(arn);

@@ -221,8 +221,9 @@ export class Notifications {
     l.stats.deadLettered += batch.length;
     this.o.log?.('error', `notifier ${l.n.name}: ${err.message}; ${batch.length} event(s) written to ${this.o.deadLetter}`);
     try {
-      await mkdir(dirname(this.o.deadLetter), { recursive: true });
-      await appendFile(this.o.deadLetter, batch.map((e) => JSON.stringify({ notifier: l.n.name, error: err.message, at: new Date().toISOString(), event: e }) + '\n').join(''));
+      // findings are private: the file 0600, a folder made for it 0700
+      await mkdir(dirname(this.o.deadLetter), { recursive: true, mode: 0o700 });
+      await appendFile(this.o.deadLetter, batch.map((e) => JSON.stringify({ notifier: l.n.name, error: err.message, at: new Date().toISOString(), event: e }) + '\n').join(''), { mode: 0o600 });
     } catch (e) {
       this.o.log?.('error', `dead-letter file ${this.o.deadLetter}: ${(e as Error).message}`);
     }

@@ -5,9 +5,9 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Finding } from '../core/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { scan } from '../app/scan.js';
@@ -138,7 +138,7 @@ test('retries with backoff, then the dead-letter file; nothing vanishes', async 
   const flaky = await http((s) => (s.length < 2 ? 503 : 200));
   const down = await http(() => 500);
   const delays: number[] = [];
-  const dl = join(dir, 'dead.jsonl');
+  const dl = join(dir, 'dead-letters', 'dead.jsonl');
   const n = new Notifications({ store, deadLetter: dl, sleep: async (ms) => { delays.push(ms); }, notifiers: [
     { type: 'webhook', name: 'flaky', url: flaky.url, backoffMs: 100 },
     { type: 'webhook', name: 'down', url: down.url, attempts: 3, backoffMs: 100 },
@@ -155,6 +155,8 @@ test('retries with backoff, then the dead-letter file; nothing vanishes', async 
   assert.equal(dead[0].notifier, 'down');
   assert.match(dead[0].error, /HTTP 500/);
   assert.equal(dead[0].event.detail.id, finding.id);
+  assert.equal(statSync(dl).mode & 0o777, 0o600, 'the dead-letter file is private');
+  assert.equal(statSync(dirname(dl)).mode & 0o777, 0o700, 'and the folder made for it');
   await n.close();
   flaky.close(); down.close();
 });

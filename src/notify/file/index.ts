@@ -15,7 +15,8 @@ export class FileNotifier implements Notifier {
   }
 
   async send(events: FindingEvent[]): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, events.map((e) => JSON.stringify(e) + '\n').join(''));
+    // findings are private: the file 0600, a folder made for it 0700
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    await appendFile(this.path, events.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600 });
   }
 }

@@ -3,7 +3,7 @@
  * GuardDuty JSON plus the columns queries filter and sort on.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Finding, SeverityLevel } from '../../core/index.js';
 import { severityLevel, severityRange } from '../../core/index.js';
@@ -18,12 +18,30 @@ type Row = Record<string, unknown>;
 
 const SORT_COLUMNS = { severity: 'severity', updatedAt: 'updated_at', createdAt: 'created_at', count: 'count', type: 'type' } as const;
 
+/**
+ * The database holds findings and (encrypted) keys: the file is created 0600 in a folder Vigil
+ * creates 0700, and an existing file (or its -wal/-shm from an older run) is narrowed to 0600.
+ * SQLite gives the -wal and -shm it creates the mode of the database file.
+ */
+function preparePrivateFile(location: string): void {
+  mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+  if (!existsSync(location)) closeSync(openSync(location, 'a', 0o600));
+  for (const f of [location, `${location}-wal`, `${location}-shm`]) {
+    try { chmodSync(f, 0o600); } catch (e) {
+      // absent, or another user's file (read it as it is)
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+    }
+  }
+}
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
 
   constructor(readonly location: string) {
-    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    if (location !== ':memory:') preparePrivateFile(location);
     this.db = new Database(location);
+    // deleted rows (a revoked key, a migrated plaintext secret) are zeroed on disk, not left in free pages
+    this.db.pragma('secure_delete = ON');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
