@@ -31,6 +31,10 @@ export interface ServeConfig {
   /** Connections that have not yet made an authenticated request, overall and per remote address. */
   maxUnauthenticatedConnections: number;
   maxUnauthenticatedPerAddress: number;
+  /** File holding the key that encrypts secret access keys in the database (default `<db>.key`). */
+  secretsKeyFile?: string;
+  /** The secrets key itself (VIGIL_SECRETS_KEY only: never in the YAML file); wins over the file. */
+  secretsKey?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Continuous ingestion (issue 7): where logs land (docs/continuous.md). */
   sources: SourceConfig[];
@@ -57,6 +61,7 @@ export const SERVE_SETTINGS: readonly Setting[] = [
   { key: 'keepAliveTimeoutMs', env: 'VIGIL_KEEP_ALIVE_TIMEOUT_MS', default: '5000', description: 'An idle keep-alive connection is closed after this time.' },
   { key: 'maxUnauthenticatedConnections', env: 'VIGIL_MAX_UNAUTHENTICATED_CONNECTIONS', default: '512', description: 'Open connections that have not yet made a SigV4-authenticated request (all addresses); a connection beyond it is closed at once. Authenticated connections do not count.' },
   { key: 'maxUnauthenticatedPerAddress', env: 'VIGIL_MAX_UNAUTHENTICATED_PER_ADDRESS', default: '64', description: 'The same, per remote address.' },
+  { key: 'secretsKeyFile', env: 'VIGIL_SECRETS_KEY_FILE', default: '`<db>.key`', description: 'The AES-256 key that encrypts the secret access keys kept in the database (created 0600 on first use). `VIGIL_SECRETS_KEY` (64 hex characters or base64 of 32 bytes) gives the key itself instead. See docs/api.md.' },
   { key: 'sources', flag: '--watch DIR (repeatable)', default: '[]', description: 'Continuous ingestion (YAML): `{type: folder, path, settleMs}`, `{type: s3, bucket, prefix, start: now\\|backfill\\|DATE, region, endpoint, profile, pollSeconds}`, `{type: sqs, queueUrl, region, endpoint, s3Endpoint, visibilityTimeout}`; `--watch DIR` (repeatable) adds a folder with no file. See docs/continuous.md.' },
   { key: 'notifiers', default: '[]', description: 'Finding events (YAML): `{type: webhook, url, secret}`, `{type: slack, url}`, `{type: syslog, host, port, protocol: udp\\|tcp\\|tls, format: rfc5424\\|cef}`, `{type: file, path}`, each with `minSeverity`, `attempts`, `backoffMs`. See docs/continuous.md.' },
   { key: 'retentionDays', env: 'VIGIL_RETENTION_DAYS', default: '90', description: 'Findings last updated longer ago are exported to the publishing destination (if any), then deleted. At least 1.' },
@@ -79,6 +84,7 @@ function check(c: ServeConfig): ServeConfig {
   for (const k of ['maxUnauthenticatedConnections', 'maxUnauthenticatedPerAddress'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`${k} must be an integer ≥ 1 (got ${c[k]})`);
   }
+  if (c.secretsKeyFile !== undefined && (typeof c.secretsKeyFile !== 'string' || !c.secretsKeyFile)) throw new ConfigError('secretsKeyFile must be a file path');
   if (!Number.isFinite(c.retentionDays) || c.retentionDays < 1) throw new ConfigError(`retentionDays must be a number ≥ 1 (got ${c.retentionDays})`);
   if (!Array.isArray(c.sources) || c.sources.some((x) => !x || typeof x !== 'object')) throw new ConfigError('sources must be a list of {type: …} entries');
   if (!Array.isArray(c.notifiers) || c.notifiers.some((x) => !x || typeof x !== 'object')) throw new ConfigError('notifiers must be a list of {type: …} entries');
@@ -105,7 +111,7 @@ export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port'
     let doc: Record<string, unknown>;
     try { doc = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>; } catch (e) { throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`); }
     const known = new Set(['host', 'port', 'db', 'region', 'adminAccountId', 'accounts', 'bodyLimitBytes', 'logLevel', 'sources', 'notifiers', 'retentionDays',
-      'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxUnauthenticatedConnections', 'maxUnauthenticatedPerAddress']);
+      'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxUnauthenticatedConnections', 'maxUnauthenticatedPerAddress', 'secretsKeyFile']);
     for (const k of Object.keys(doc)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting "${k}" (see docs/config.md)`);
     Object.assign(c, doc);
     c.port = Number(c.port);
@@ -123,6 +129,8 @@ export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port'
   c.keepAliveTimeoutMs = Number(env.VIGIL_KEEP_ALIVE_TIMEOUT_MS ?? c.keepAliveTimeoutMs);
   c.maxUnauthenticatedConnections = Number(env.VIGIL_MAX_UNAUTHENTICATED_CONNECTIONS ?? c.maxUnauthenticatedConnections);
   c.maxUnauthenticatedPerAddress = Number(env.VIGIL_MAX_UNAUTHENTICATED_PER_ADDRESS ?? c.maxUnauthenticatedPerAddress);
+  c.secretsKeyFile = env.VIGIL_SECRETS_KEY_FILE ?? c.secretsKeyFile;
+  c.secretsKey = env.VIGIL_SECRETS_KEY || undefined;
   c.logLevel = (pick(env.VIGIL_LOG_LEVEL, flags.logLevel) ?? c.logLevel) as ServeConfig['logLevel'];
   c.retentionDays = Number(env.VIGIL_RETENTION_DAYS ?? c.retentionDays);
   c.sources = [...(c.sources ?? []), ...(flags.watch ?? []).map((path) => ({ type: 'folder' as const, path }))];

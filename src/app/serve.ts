@@ -20,6 +20,8 @@ export interface RunningServer {
   /** The administrator key made at this start (only when none existed before). */
   createdAdminKey?: { accessKeyId: string; secretAccessKey: string };
   adminKeyIds: string[];
+  /** Where the key sealing the database's secrets came from (a file, VIGIL_SECRETS_KEY, memory). */
+  secretsKeyFrom: string;
   /** Continuous ingestion and notifications (when configured). */
   continuous: ContinuousHandle;
   stop(): Promise<void>;
@@ -30,19 +32,24 @@ export async function startServer(config: ServeConfig, o: ServerOptions & { cont
   await store.optimize();
   // scans read this to scope the administrator's suppression rules to its members
   await store.putDoc('admin', 'admin', config.adminAccountId, { accountId: config.adminAccountId });
-  const { principals, created } = await loadPrincipals(config, store);
+  const { principals, keys, created, migrated, secretsKeyFrom } = await loadPrincipals(config, store);
   const ctx = new ApiContext(store, config, intelManager(store, config.db));
   await ctx.ensureDetector(config.adminAccountId, config.region);
   const app = buildServer(ctx, principals, o);
+  if (migrated) app.log.info(`the administrator secret kept in plaintext by an older version is now encrypted (key: ${secretsKeyFrom})`);
+  // keys made, revoked or rotated by `vigil keys` while this runs are picked up without a restart
+  principals.start();
   const continuous = await startContinuous(config, store, ctx.intel, { log: (level, msg) => app.log[level](msg), ...o.continuous });
   ctx.continuous = continuous;
-  await app.listen({ host: config.host, port: config.port }).catch(async (e) => { await continuous.stop(); throw e; });
+  await app.listen({ host: config.host, port: config.port }).catch(async (e) => { principals.stop(); await continuous.stop(); throw e; });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const adminKeyIds = [...config.accounts.filter((a) => a.accountId === config.adminAccountId).flatMap((a) => a.keys.filter((k) => k.role === 'administrator').map((k) => k.accessKeyId))];
+  const adminKeyIds = [...config.accounts.filter((a) => a.accountId === config.adminAccountId).flatMap((a) => a.keys.filter((k) => k.role === 'administrator').map((k) => k.accessKeyId)),
+    ...(await keys.list()).filter((k) => k.status === 'active' && k.role === 'administrator' && k.accountId === config.adminAccountId).map((k) => k.accessKeyId)];
   return {
     url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`, port, store, app, createdAdminKey: created,
-    adminKeyIds: created ? [created.accessKeyId] : adminKeyIds, continuous,
-    async stop() { await continuous.stop(); await app.close(); await store.close(); },
+    adminKeyIds, continuous,
+    secretsKeyFrom,
+    async stop() { principals.stop(); await continuous.stop(); await app.close(); await store.close(); },
   };
 }

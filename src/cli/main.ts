@@ -10,6 +10,7 @@ import { registerIntel } from './commands/intel.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerQuarantine } from './commands/quarantine.js';
+import { registerKeys } from './commands/keys.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -26,6 +27,7 @@ registerIntel(program);
 registerServe(program);
 registerStatus(program);
 registerQuarantine(program);
+registerKeys(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -64,7 +64,7 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function verifySigV4(req: SignedRequest, secretFor: (accessKeyId: string) => string | undefined, now = Date.now()): Promise<VerifyResult> {
+export async function verifySigV4(req: SignedRequest, secretFor: (accessKeyId: string) => string | undefined | Promise<string | undefined>, now = Date.now()): Promise<VerifyResult> {
   const auth = header(req.headers, 'authorization');
   const query = parseQuery(req.rawQuery);
   const presigned = typeof query['X-Amz-Signature'] === 'string';
@@ -94,7 +94,7 @@ export async function verifySigV4(req: SignedRequest, secretFor: (accessKeyId: s
   } else if (Math.abs(now - when.getTime()) > MAX_SKEW_MS) {
     return { ok: false, reason: 'expired', message: 'Signature expired: the request time is more than 15 minutes from the server time.' };
   }
-  const secret = secretFor(cred.accessKeyId);
+  const secret = await secretFor(cred.accessKeyId);
   if (secret === undefined) return { ok: false, reason: 'unknown-key', message: 'The security token included in the request is invalid.' };
 
   // The payload is always covered: GuardDuty, like every AWS service but S3, signs the hash of

@@ -35,7 +35,7 @@ Then, in another terminal:
       const out = process.stderr;
       out.write(`vigil serve: GuardDuty API at ${s.url} (database ${config.db}, administrator account ${config.adminAccountId}, region ${config.region})\n`);
       if (s.createdAdminKey) {
-        out.write(`\nAn administrator key was created (shown this once; it is kept in ${config.db}):\n`
+        out.write(`\nAn administrator key was created (shown this once; kept encrypted in ${config.db}, key ${s.secretsKeyFrom}; manage keys with vigil keys):\n`
           + `  aws_access_key_id     = ${s.createdAdminKey.accessKeyId}\n  aws_secret_access_key = ${s.createdAdminKey.secretAccessKey}\n`);
       } else {
         out.write(`administrator key${s.adminKeyIds.length > 1 ? 's' : ''}: ${s.adminKeyIds.join(', ') || '(from the configuration)'}\n`);
