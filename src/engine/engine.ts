@@ -124,7 +124,11 @@ export class Engine {
     return this.maxTime[kind] === 0 ? 0 : this.maxTime[kind] - this.lateness[kind];
   }
 
-  /** Enrich and dispatch one event. Never throws for a detector's failure. */
+  /**
+   * Enrich and dispatch one event. Never throws for a detector's or an enricher's failure: the
+   * failure is counted (detectorErrors, enrichers as `enricher:<id>`) and the event goes on
+   * without that component's work.
+   */
   process(e: VigilEvent): void {
     const kind = e.kind;
     this.eventsIn[kind]++;
@@ -134,7 +138,9 @@ export class Engine {
     }
     this.state.clock.now = e.time;
     const ens = this.enrichers[kind];
-    for (let i = 0; i < ens.length; i++) ens[i].e.enrich(e as never, ens[i].ctx);
+    for (let i = 0; i < ens.length; i++) {
+      try { ens[i].e.enrich(e as never, ens[i].ctx); } catch (err) { this.countError(`enricher:${ens[i].e.id}`, err); }
+    }
     // GuardDuty raises nothing for traffic and calls from trusted addresses (its IPSet)
     if (e.enrich.trusted) { this.trustedSkipped[kind]++; return; }
     if (kind === 'cloudtrail') {
@@ -161,9 +167,7 @@ export class Engine {
     try {
       s.d.onEvent(e as never, s.ctx);
     } catch (err) {
-      const prev = this.detectorErrors.get(s.d.id);
-      if (prev) prev.count++;
-      else this.detectorErrors.set(s.d.id, { count: 1, sample: (err as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(err) });
+      this.countError(s.d.id, err);
     }
   }
 

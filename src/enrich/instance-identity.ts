@@ -129,27 +129,35 @@ export function inventoryByInstance(instanceId: string): InstanceInfo | undefine
 const filled = new WeakMap<object, Learned>();
 let anyFilled = false;
 
+/** `v` when it is a JSON object (not null, not an array), else undefined: responses are free-form JSON. */
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+/** The objects of `v` when it is an array. */
+function objs(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.map(obj).filter((x): x is Record<string, unknown> => x !== undefined) : [];
+}
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 function learnFromCloudTrail(e: CloudTrailEvent, learned: { get(k: string): Learned | undefined; set(k: string, v: Learned): void }): void {
   if (e.errorCode) return;
-  const resp = (e.raw.responseElements ?? {}) as Record<string, unknown>;
+  const resp = obj(e.raw.responseElements) ?? {};
   if (e.eventName === 'RunInstances') {
-    const items = ((resp.instancesSet as Record<string, unknown> | undefined)?.items ?? []) as Record<string, unknown>[];
-    for (const inst of Array.isArray(items) ? items : []) {
-      const instanceId = typeof inst.instanceId === 'string' ? inst.instanceId : '';
-      const nis = ((inst.networkInterfaceSet as Record<string, unknown> | undefined)?.items ?? []) as Record<string, unknown>[];
-      for (const ni of Array.isArray(nis) ? nis : []) {
+    for (const inst of objs(obj(resp.instancesSet)?.items)) {
+      const instanceId = str(inst.instanceId);
+      for (const ni of objs(obj(inst.networkInterfaceSet)?.items)) {
         if (typeof ni.networkInterfaceId !== 'string' || !instanceId) continue;
-        learned.set(ni.networkInterfaceId, { i: instanceId, v: String(ni.vpcId ?? inst.vpcId ?? ''), s: String(ni.subnetId ?? inst.subnetId ?? '') });
+        learned.set(ni.networkInterfaceId, { i: instanceId, v: str(ni.vpcId) || str(inst.vpcId), s: str(ni.subnetId) || str(inst.subnetId) });
       }
     }
   } else if (e.eventName === 'CreateNetworkInterface') {
-    const ni = resp.networkInterface as Record<string, unknown> | undefined;
+    const ni = obj(resp.networkInterface);
     if (!ni || typeof ni.networkInterfaceId !== 'string') return;
-    const attached = (ni.attachment as Record<string, unknown> | undefined)?.instanceId;
+    const attached = obj(ni.attachment)?.instanceId;
     const prev = learned.get(ni.networkInterfaceId);
-    learned.set(ni.networkInterfaceId, { i: typeof attached === 'string' ? attached : prev?.i ?? '', v: String(ni.vpcId ?? ''), s: String(ni.subnetId ?? '') });
+    learned.set(ni.networkInterfaceId, { i: typeof attached === 'string' ? attached : prev?.i ?? '', v: str(ni.vpcId), s: str(ni.subnetId) });
   } else if (e.eventName === 'AttachNetworkInterface') {
-    const req = e.raw.requestParameters as Record<string, unknown> | null | undefined;
+    const req = obj(e.raw.requestParameters);
     const eni = req?.networkInterfaceId, inst = req?.instanceId;
     if (typeof eni !== 'string' || typeof inst !== 'string') return;
     const prev = learned.get(eni);

@@ -152,3 +152,17 @@ export function replaceRecord(f: FuzzFile, i: number, text: string): string {
   const [s, e] = f.spans[i];
   return f.text.slice(0, s) + text + f.text.slice(e);
 }
+
+/**
+ * fc.assert that puts the failing property's own error (fast-check keeps it as `cause`) in the
+ * message, so the test runner's report says what broke and where, not only the counterexample.
+ */
+export async function check<T>(property: fc.IAsyncProperty<T> | fc.IProperty<T>, params: fc.Parameters<T>): Promise<void> {
+  try {
+    await fc.assert(property as fc.IAsyncProperty<T>, params);
+  } catch (e) {
+    const cause = (e as { cause?: unknown }).cause;
+    const why = cause instanceof Error ? `${cause.stack ?? cause.message}`.split('\n').slice(0, 8).join('\n') : String(cause ?? '');
+    throw new Error(`${(e as Error).message.slice(0, 4000)}\ncaused by: ${why}`);
+  }
+}

@@ -21,8 +21,8 @@ import { Ingestor, sourceContext } from '../../src/app/ingest/index.js';
 import { FolderSource } from '../../src/sources/folder/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { cloudTrailFile, ctRecord, dnsLine, flowFile, flowLine } from '../../src/testing/harness.js';
-import { applyEdits, byteEditsArb, fileArb, replaceRecord, setPath, TYPED_FIELDS, wrongValueArb } from '../../src/testing/fuzz.js';
-import type { LogKind } from '../../src/core/index.js';
+import { applyEdits, byteEditsArb, check, fileArb, replaceRecord, setPath, TYPED_FIELDS, wrongValueArb } from '../../src/testing/fuzz.js';
+import { excerptValue, type LogKind } from '../../src/core/index.js';
 
 const RUNS = Number(process.env.VIGIL_FUZZ_RUNS_INGEST ?? 60);
 const seed = (dflt: number) => Number(process.env.VIGIL_FUZZ_SEED ?? dflt);
@@ -94,7 +94,7 @@ async function goodFindings(): Promise<string[]> {
 
 test('scan(): damaged objects of every type change no finding of the good ones, and a rescan reads nothing', async () => {
   const expected = await goodFindings();
-  await fc.assert(fc.asyncProperty(filesArb, async (bad) => {
+  await check(fc.asyncProperty(filesArb, async (bad) => {
     for (const b of bad) count(`${b.damage.kind}:${b.damage.how}`);
     const root = tree({ ...GOOD, ...Object.fromEntries(bad.map((b) => [b.name, b.data])) });
     const store = await openStore(join(root, 'v.db'));
@@ -115,7 +115,7 @@ test('scan(): damaged objects of every type change no finding of the good ones, 
 
 test('watched folder: the same damaged objects through the ingest loop give the same findings, each object read once', async () => {
   const expected = await goodFindings();
-  await fc.assert(fc.asyncProperty(filesArb, async (bad) => {
+  await check(fc.asyncProperty(filesArb, async (bad) => {
     for (const b of bad) count(`watch:${b.damage.kind}:${b.damage.how}`);
     const root = tree({ ...GOOD, ...Object.fromEntries(bad.map((b) => [b.name, b.data])) });
     const store = await openStore(join(root, 'v.db'));
@@ -135,4 +135,50 @@ test('watched folder: the same damaged objects through the ingest loop give the 
       rmSync(root, { recursive: true, force: true });
     }
   }), { seed: seed(0x3a7c), numRuns: Math.max(5, Math.round(RUNS / 3)) });
+});
+
+/** Records that reach each CloudTrail rule, with the free-form parameters the rules read. */
+const TRIGGERS = [
+  { eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', requestParameters: { name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org' } },
+  { eventSource: 'cloudtrail.amazonaws.com', eventName: 'DeleteTrail', requestParameters: { name: 'org' } },
+  { eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy', requestParameters: { bucketName: 'b1', bucketPolicy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b1/*' }] } } },
+  { eventSource: 's3.amazonaws.com', eventName: 'PutBucketAcl', requestParameters: { bucketName: 'b2', AccessControlPolicy: { AccessControlList: { Grant: [{ Grantee: { URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }] } } } },
+  { eventSource: 's3.amazonaws.com', eventName: 'PutBucketPublicAccessBlock', requestParameters: { bucketName: 'b3', PublicAccessBlockConfiguration: { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false } } },
+  { eventSource: 's3.amazonaws.com', eventName: 'PutBucketLogging', requestParameters: { bucketName: 'b4', BucketLoggingStatus: {} } },
+  { eventSource: 's3.amazonaws.com', eventName: 'DeleteBucket', requestParameters: { bucketName: 'b5' } },
+  { eventSource: 'iam.amazonaws.com', eventName: 'UpdateAccountPasswordPolicy', requestParameters: { minimumPasswordLength: 6, requireSymbols: false, maxPasswordAge: 900 } },
+  { eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'No', LoginTo: 'https://console.aws.amazon.com' }, userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', principalId: '111122223333' } },
+  { eventSource: 'bedrock.amazonaws.com', eventName: 'DeleteModelInvocationLoggingConfiguration', requestParameters: {} },
+  { eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', responseElements: { instancesSet: { items: [{ instanceId: 'i-0123456789abcdef0', networkInterfaceSet: { items: [{ networkInterfaceId: 'eni-0123', privateIpAddress: '10.0.0.5' }] } }] } } },
+  { eventSource: 'lambda.amazonaws.com', eventName: 'CreateFunction20150331', requestParameters: { functionName: 'f', role: 'arn:aws:iam::111122223333:role/r' } },
+];
+
+/** Every path to a value inside the free-form parts of a record. */
+function leafPaths(o: unknown, at: string[] = []): string[][] {
+  if (typeof o !== 'object' || o === null) return [at];
+  const entries = Array.isArray(o) ? o.map((v, i) => [String(i), v] as const) : Object.entries(o);
+  return [at, ...entries.flatMap(([k, v]) => leafPaths(v, [...at, k]))];
+}
+
+test('rules never choke on the free-form parameters they read: any value of any type, no detector error, storable findings', async () => {
+  await check(fc.asyncProperty(fc.integer({ min: 0, max: TRIGGERS.length - 1 }), fc.nat(), wrongValueArb, async (t, pick, value) => {
+    count(`rule-params:${TRIGGERS[t].eventName}`);
+    const rec = ctRecord({ readOnly: false, ...structuredClone(TRIGGERS[t]) }) as Record<string, unknown>;
+    const free = ['requestParameters', 'responseElements', 'additionalEventData'].filter((k) => rec[k] && typeof rec[k] === 'object');
+    const paths = free.flatMap((k) => [...leafPaths(rec[k], [k]).filter((p) => p.length > 1), [k, 'extra']]);
+    const path = paths[pick % paths.length];
+    let cur = rec as Record<string, unknown>;
+    for (const k of path.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+    cur[path[path.length - 1]] = value;
+    const root = tree({ 'logs/AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02/t.json.gz': gzipSync(cloudTrailFile([rec])) });
+    const store = await openStore(join(root, 'v.db'));
+    try {
+      const r = await scan({ inputs: [join(root, 'logs')], store });
+      assert.deepEqual(r.detectorErrors, [], `${TRIGGERS[t].eventName} with ${path.join('.')} = ${excerptValue(value, 80)}`);
+      assert.ok(r.ingest.recordTotal + r.ingest.badTotal === 1);
+    } finally {
+      await store.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }), { seed: seed(0x9a7a), numRuns: RUNS * 2 });
 });

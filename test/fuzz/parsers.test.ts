@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import type { CloudTrailEvent, DnsEvent, FlowEvent, LogKind, VigilEvent } from '../../src/core/index.js';
 import { BAD_REASONS } from '../../src/core/index.js';
 import { parseText, type ParsedText } from '../../src/testing/harness.js';
-import { applyEdits, byteEditsArb, fileArb, replaceRecord, setPath, TYPED_FIELDS, wrongValueArb, type FuzzFile } from '../../src/testing/fuzz.js';
+import { applyEdits, byteEditsArb, check, fileArb, replaceRecord, setPath, TYPED_FIELDS, wrongValueArb, type FuzzFile } from '../../src/testing/fuzz.js';
 
 const RUNS = Number(process.env.VIGIL_FUZZ_RUNS ?? 150);
 /** VIGIL_FUZZ_SEED explores other cases locally; CI runs the fixed seeds. */
@@ -66,8 +66,8 @@ function wellTyped(e: VigilEvent): void {
 }
 
 for (const kind of ['cloudtrail', 'vpcflow', 'dns'] as const) {
-  test(`${kind}: byte damage in one record costs only that record`, () => {
-    fc.assert(fc.property(fileArb(kind, 6), fc.integer({ min: 0, max: 5 }), byteEditsArb, chunkArb, (f: FuzzFile, i, edits, chunkSize) => {
+  test(`${kind}: byte damage in one record costs only that record`, async () => {
+    await check(fc.property(fileArb(kind, 6), fc.integer({ min: 0, max: 5 }), byteEditsArb, chunkArb, (f: FuzzFile, i, edits, chunkSize) => {
       count(`${kind}:bytes`);
       const text = applyEdits(f.text, f.spans[i], edits);
       const out = parse(kind, text, chunkSize);
@@ -85,8 +85,8 @@ for (const kind of ['cloudtrail', 'vpcflow', 'dns'] as const) {
 }
 
 for (const kind of ['cloudtrail', 'dns'] as const) {
-  test(`${kind}: a field of the wrong type rejects its record only; records in = accepted + rejected`, () => {
-    fc.assert(fc.property(fileArb(kind, 5), fc.integer({ min: 0, max: 4 }), fc.constantFrom(...TYPED_FIELDS[kind]), wrongValueArb, chunkArb, (f, i, path, value, chunkSize) => {
+  test(`${kind}: a field of the wrong type rejects its record only; records in = accepted + rejected`, async () => {
+    await check(fc.property(fileArb(kind, 5), fc.integer({ min: 0, max: 4 }), fc.constantFrom(...TYPED_FIELDS[kind]), wrongValueArb, chunkArb, (f, i, path, value, chunkSize) => {
       count(`${kind}:types`);
       const [s, e] = f.spans[i];
       const text = replaceRecord(f, i, setPath(f.text.slice(s, e), path, value));
@@ -99,9 +99,9 @@ for (const kind of ['cloudtrail', 'dns'] as const) {
   });
 }
 
-test('vpcflow: a field given a value of the wrong kind rejects its line only', () => {
+test('vpcflow: a field given a value of the wrong kind rejects its line only', async () => {
   const token = fc.oneof(fc.constantFrom('-', '', 'NaN', '1e9', '99999999999999999999', '-5', 'ACCEPTED', '::1', '10.0.0.256', 'x'.repeat(600)), fc.string({ maxLength: 12 }).filter((t) => !/[\s]/.test(t)));
-  fc.assert(fc.property(fileArb('vpcflow', 5), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 13 }), token, chunkArb, (f, i, field, value, chunkSize) => {
+  await check(fc.property(fileArb('vpcflow', 5), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 13 }), token, chunkArb, (f, i, field, value, chunkSize) => {
     count('vpcflow:types');
     const [s, e] = f.spans[i];
     const parts = f.text.slice(s, e).split(' ');
@@ -115,8 +115,8 @@ test('vpcflow: a field given a value of the wrong kind rejects its line only', (
   }), { seed: seed(0xf10), numRuns: RUNS });
 });
 
-test('random bytes of any length: no parser throws, hangs or emits an ill-typed event', () => {
-  fc.assert(fc.property(fc.constantFrom<LogKind>('cloudtrail', 'vpcflow', 'dns'), fc.uint8Array({ maxLength: 3000 }), chunkArb, (kind, bytes, chunkSize) => {
+test('random bytes of any length: no parser throws, hangs or emits an ill-typed event', async () => {
+  await check(fc.property(fc.constantFrom<LogKind>('cloudtrail', 'vpcflow', 'dns'), fc.uint8Array({ maxLength: 3000 }), chunkArb, (kind, bytes, chunkSize) => {
     count('random-bytes');
     const out = parse(kind, Buffer.from(bytes), chunkSize);
     for (const ev of out.events) wellTyped(ev);

@@ -7,7 +7,7 @@
  */
 import { defineDetector } from '../../engine/index.js';
 import { SEVERITY } from '../../core/index.js';
-import { accessKeyResource, apiCallAction, fromCloudTrail, param, succeeded } from '../common/cloudtrail.js';
+import { accessKeyResource, apiCallAction, fromCloudTrail, param, stringParam, succeeded } from '../common/cloudtrail.js';
 
 const TRAIL_BUCKETS_TTL = 400 * 86_400_000;
 
@@ -43,7 +43,7 @@ export const cloudTrailLoggingDisabled = defineDetector({
         return;
       }
       case 'DeleteBucket': {
-        bucket = String(param(e, 'bucketName') ?? '');
+        bucket = stringParam(e, 'bucketName');
         const owner = buckets.get(`${e.accountId}/${bucket}`);
         if (owner === undefined) return;
         const now = current.get(`${e.accountId}/${owner}`);

@@ -4,7 +4,7 @@
  */
 import { defineDetector } from '../../engine/index.js';
 import { SEVERITY } from '../../core/index.js';
-import { apiCallAction, fromCloudTrail, param, s3BucketResource, succeeded } from '../common/cloudtrail.js';
+import { apiCallAction, fromCloudTrail, param, stringParam, s3BucketResource, succeeded } from '../common/cloudtrail.js';
 
 export const s3AccessLoggingDisabled = defineDetector({
   id: 's3-access-logging-disabled',
@@ -17,7 +17,7 @@ export const s3AccessLoggingDisabled = defineDetector({
     const status = param(e, 'BucketLoggingStatus');
     if (typeof status !== 'object' || status === null) return; // no body in the record: cannot tell
     if ((status as Record<string, unknown>).LoggingEnabled) return;
-    const bucket = String(param(e, 'bucketName') ?? '');
+    const bucket = stringParam(e, 'bucketName');
     ctx.emit({
       ...fromCloudTrail(e),
       type: 'Stealth:S3/ServerAccessLoggingDisabled',

@@ -6,7 +6,7 @@
  */
 import { defineDetector } from '../../engine/index.js';
 import { SEVERITY } from '../../core/index.js';
-import { apiCallAction, bool, fromCloudTrail, param, s3BucketResource, succeeded } from '../common/cloudtrail.js';
+import { apiCallAction, bool, fromCloudTrail, param, stringParam, s3BucketResource, succeeded } from '../common/cloudtrail.js';
 
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 
@@ -34,7 +34,7 @@ export const s3BlockPublicAccess = defineDetector({
     const off = deleting ? [...SETTINGS] : disabledSettings(config);
     if (off.length === 0) return;
     const account = e.eventName.includes('Account');
-    const bucket = account ? '' : String(param(e, 'bucketName') ?? '');
+    const bucket = account ? '' : stringParam(e, 'bucketName');
     const scope = account ? `account ${e.accountId}` : `S3 bucket ${bucket}`;
     ctx.emit({
       ...fromCloudTrail(e),

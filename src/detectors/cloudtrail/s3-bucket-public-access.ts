@@ -9,7 +9,7 @@
 import { defineDetector } from '../../engine/index.js';
 import { SEVERITY } from '../../core/index.js';
 import type { CloudTrailEvent } from '../../core/index.js';
-import { apiCallAction, fromCloudTrail, param, policyDocument, s3BucketResource, succeeded } from '../common/cloudtrail.js';
+import { apiCallAction, fromCloudTrail, param, stringParam, policyDocument, s3BucketResource, succeeded } from '../common/cloudtrail.js';
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTH_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
@@ -86,7 +86,7 @@ export const s3BucketPublicAccess = defineDetector({
     if (!succeeded(e)) return;
     const exposure = e.eventName === 'PutBucketPolicy' ? policyExposure(param(e, 'bucketPolicy')) : aclExposure(e);
     if (!exposure) return;
-    const bucket = String(param(e, 'bucketName') ?? '');
+    const bucket = stringParam(e, 'bucketName');
     const anonymous = exposure === 'anonymous';
     const via = e.eventName === 'PutBucketPolicy' ? 'bucket policy' : 'access control list';
     ctx.emit({

@@ -78,6 +78,16 @@ export function param(e: CloudTrailEvent, name: string): unknown {
   return Array.isArray(v) && v.length === 1 ? v[0] : v;
 }
 
+/**
+ * A request parameter that must be a string (a bucket, trail or function name): '' for any other
+ * type. The parser checks the fields every detector reads; parameters are free-form JSON, so
+ * names taken from them go through this.
+ */
+export function stringParam(e: CloudTrailEvent, name: string): string {
+  const v = param(e, name);
+  return typeof v === 'string' ? v : '';
+}
+
 /** Parses a policy document given as an object or a JSON string; undefined when it is neither. */
 export function policyDocument(v: unknown): { Statement?: unknown } | undefined {
   if (typeof v === 'string') {
