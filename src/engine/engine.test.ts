@@ -38,6 +38,15 @@ test('a detector that throws is counted and does not stop the others or the stre
   assert.match(run.engine.detectorErrors.get('broken')!.sample, /boom/);
 });
 
+test('an enricher that throws is counted as enricher:<id>; the event still reaches the detectors', () => {
+  seen.length = 0;
+  const bad = { id: 'bad-enricher', kinds: ['cloudtrail'] as const, enrich() { throw new Error('enricher boom'); } };
+  const run = detect([{ kind: 'cloudtrail', text: cloudTrailFile([ctRecord(), ctRecord({ eventName: 'GetUser' })]) }], { detectors: [everyCt], enrichers: [bad] });
+  assert.deepEqual(seen, ['every:ListUsers', 'every:GetUser']);
+  assert.equal(run.engine.detectorErrors.get('enricher:bad-enricher')?.count, 2);
+  assert.match(run.engine.detectorErrors.get('enricher:bad-enricher')!.sample, /enricher boom/);
+});
+
 const counter = defineDetector({
   id: 'counter', description: 't', kinds: ['vpcflow'], findingTypes: [],
   onEvent(e, ctx) {
