@@ -3,7 +3,7 @@
  * `/vigil/`. Every GuardDuty route is authenticated and answered in GuardDuty's wire shapes;
  * every failure is a GuardDuty-shaped error. Route groups live in routes/, one file each.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { verifySigV4 } from './auth/sigv4.js';
 import { mutates } from './auth/access.js';
 import type { Principal, Principals } from './auth/principals.js';
@@ -71,6 +71,11 @@ export function buildServer(ctx: ApiContext, principals: Principals, o: ServerOp
     // GuardDuty's ARNs in /tags/{ResourceArn} carry ':' and '/' escaped: keep routing on the raw path
     routerOptions: { maxParamLength: 2048 },
     clientErrorHandler: (err, socket) => clientErrorResponse(err, socket, guard),
+    // what the router itself refuses (a path that does not decode) is GuardDuty's 400 too
+    frameworkErrors: (_err, _req, reply) => {
+      const e = badRequest('The request is rejected because its path is not validly escaped.');
+      void (reply as unknown as FastifyReply).code(e.status).header('x-amzn-errortype', e.name).header('content-type', 'application/json').send(JSON.stringify(e.body));
+    },
   });
   guard.attach(app.server);
   app.decorate('vigilConnections', guard);
