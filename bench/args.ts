@@ -33,6 +33,8 @@ export interface BenchArgs {
   soakMinutes: number;
   /** Run the hostile-object workload (bench/hostile/). */
   hostile: boolean;
+  /** Hostile slow HTTP clients against vigil serve (bench/slow-clients.ts); 0 = off, never in --smoke. */
+  slowClients: number;
   soak: { speed?: number; sampleSeconds?: number; tickSeconds?: number; toleranceMbPerHour?: number; heapSnapshots?: boolean; keep?: boolean };
   /** Print results.json on stdout instead of the tables. */
   json: boolean;
@@ -48,7 +50,8 @@ export const USAGE = `npm run bench -- [flags]
                      and api (vigil serve over stored findings), baseline (behaviour baselines on vs off),
                      behavior (per-instance network baselines on vs off), latency (watched folder → finding → notification),
                      soak (vigil serve --watch under steady load: memory, lag and API latency over time),
-                     hostile (peak memory and time of vigil scan on a gzip bomb, 1 GB lines, a 1M-deep array)
+                     hostile (peak memory and time of vigil scan on a gzip bomb, 1 GB lines, a 1M-deep array),
+                     slow-clients (500 slow HTTP clients against vigil serve: memory and a good client's p99; not in --smoke)
   --api-findings N   findings stored for the API workload (default 1000000; --smoke 20000)
   --baseline-events N, --baseline-principals N
                      size of the baseline workload (default 5000000 events of 50000 principals; --smoke 50000 of 2000)
@@ -86,7 +89,7 @@ function positiveNumber(flag: string, v: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, soak: {}, json: false };
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, slowClients: 500, soak: {}, json: false };
   let apiGiven: number | undefined;
   let baselineGiven: number | undefined, principalsGiven: number | undefined;
   let flowsGiven: number | undefined, instancesGiven: number | undefined;
@@ -111,9 +114,10 @@ export function parseArgs(argv: string[]): BenchArgs {
         if (!names.includes('latency')) a.latencyFiles = 0;
         if (!names.includes('soak')) a.soakMinutes = 0;
         a.hostile = names.includes('hostile');
-        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile'].includes(k)).map((k) => {
+        if (!names.includes('slow-clients')) a.slowClients = 0;
+        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile', 'slow-clients'].includes(k)).map((k) => {
           const kind = ALIASES[k];
-          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile)`);
+          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile, slow-clients)`);
           return kind;
         });
         break;
@@ -147,6 +151,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     }
   }
   if (a.smoke && !runsGiven) a.runs = 1;
+  if (a.smoke) a.slowClients = 0; // its timeouts take ~50 s: never part of the smoke run
   if (a.apiFindings) a.apiFindings = apiGiven ?? (a.smoke ? 20_000 : 1_000_000);
   if (a.baselineEvents) {
     a.baselineEvents = baselineGiven ?? (a.smoke ? 50_000 : 5_000_000);

@@ -22,6 +22,7 @@ import { printBehaviorBench, runBehaviorBench, type BehaviorBench } from './beha
 import { printLatencyBench, runLatencyBench, type LatencyBench } from './latency/run.js';
 import { SOAK_SMOKE, printSoakBench, runSoakBench, type SoakBench } from './soak/run.js';
 import { printHostileBench, runHostileBench, type HostileBench } from './hostile/run.js';
+import { printSlowClients, runSlowClients, type SlowClientsResult } from './slow-clients.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -91,6 +92,13 @@ async function main(): Promise<number> {
   let hostile: HostileBench | undefined;
   if (args.hostile) hostile = await runHostileBench(out, args.smoke);
 
+  let slowClients: SlowClientsResult | undefined;
+  if (args.slowClients) {
+    process.stderr.write(`slow clients: ${args.slowClients} hostile connections against vigil serve … `);
+    slowClients = await runSlowClients(args.slowClients);
+    process.stderr.write('done\n');
+  }
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
@@ -104,10 +112,11 @@ async function main(): Promise<number> {
   if (latency) print(`\n${printLatencyBench(latency)}`);
   if (soak) print(`\n${printSoakBench(soak)}`);
   if (hostile) print(`\n${printHostileBench(hostile)}`);
+  if (slowClients) print(`\n${printSlowClients(slowClients)}`);
   const resultsPath = join(out, 'results.json');
   const results = {
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile,
+    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile, slowClients,
   };
   writeFileSync(resultsPath, JSON.stringify(results, null, 2));
   if (args.json) console.log(JSON.stringify(results, null, 2));
