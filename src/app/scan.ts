@@ -265,7 +265,7 @@ export async function processObject(
   const cut = outcome.error?.reason === 'gzip-corrupt' || outcome.error?.reason === 'read-error' || outcome.stopped;
   session?.end(Boolean(cut));
   if (outcome.error) {
-    sink.bad(outcome.error.reason, undefined, excerpt(`${outcome.error.message} after ${outcome.bytesOut} decompressed bytes`));
+    sink.bad(outcome.error.reason, undefined, excerpt(`${outcome.error.message} (${outcome.bytesOut} bytes decompressed and read)`));
   }
   ks.records += records;
   if (kind !== 'unknown' && records > 0) {
