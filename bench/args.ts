@@ -35,7 +35,7 @@ export interface BenchArgs {
   hostile: boolean;
   /** Hostile slow HTTP clients against vigil serve (bench/slow-clients.ts); 0 = off, never in --smoke. */
   slowClients: number;
-  soak: { speed?: number; sampleSeconds?: number; tickSeconds?: number; toleranceMbPerHour?: number; heapSnapshots?: boolean; keep?: boolean };
+  soak: { speed?: number; sampleSeconds?: number; tickSeconds?: number; toleranceMbPerHour?: number; heapSnapshots?: boolean; keep?: boolean; prune?: boolean };
   /** Print results.json on stdout instead of the tables. */
   json: boolean;
 }
@@ -65,6 +65,7 @@ export const USAGE = `npm run bench -- [flags]
   --soak-tolerance N memory counts as flat when RSS and heap grow at most N MB/hour over the second half (default 10)
   --soak-heap-snapshots  heap snapshots of the server at the end of warm-up and at the end (kept, with the folder)
   --soak-keep        keep the soak's temporary folder (database, logs)
+  --soak-prune       delete each file once the server has read it (the folder holds only unread files)
   --json             print results.json on stdout instead of the tables
   --modes LIST       measurements: ceiling,ceiling-json,parse,scan (default all)
   --seed N           generator seed (default 1)
@@ -139,6 +140,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--soak-tolerance': a.soak.toleranceMbPerHour = positiveNumber(flag, value()); break;
       case '--soak-heap-snapshots': a.soak.heapSnapshots = true; break;
       case '--soak-keep': a.soak.keep = true; break;
+      case '--soak-prune': a.soak.prune = true; break;
       case '--json': a.json = true; break;
       case '--seed': a.seed = positiveInt(flag, value()); break;
       case '--out': a.out = value(); break;
