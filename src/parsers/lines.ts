@@ -2,7 +2,7 @@
  * Splits a stream of chunks into lines without copying complete lines: `onLine` gets the buffer
  * and byte offsets. Only a line that straddles two chunks is copied. Lines longer than the limit
  * are reported once and skipped, so a binary blob without newlines cannot exhaust memory.
- * Line ends may be LF, CRLF or CR alone (old Mac tools): the first chunk decides for the object.
+ * Line ends may be LF, CRLF or CR alone (old Mac tools): the first 4 KiB decide for the object.
  */
 
 export const MAX_LINE = 1 << 20;
@@ -10,6 +10,8 @@ export const MAX_LINE = 1 << 20;
 export type LineHandler = (buf: Buffer, start: number, end: number, lineNo: number) => void;
 
 const LF = 10, CR = 13;
+/** Bytes looked at before deciding the line-end style. */
+const DECIDE_AFTER = 4096;
 
 export class LineSplitter {
   private carry: Buffer | null = null;
@@ -18,11 +20,17 @@ export class LineSplitter {
   /** The line-end byte: LF, or CR once the first line end is a CR without LF. */
   private sep = LF;
   private decided = false;
+  private pending: Buffer[] = [];
+  private pendingLen = 0;
 
   constructor(private readonly onLine: LineHandler, private readonly onTooLong: (lineNo: number, head: Buffer) => void, private readonly maxLine = MAX_LINE) {}
 
   push(chunk: Buffer): void {
-    if (!this.decided) this.decide(chunk);
+    if (!this.decided) {
+      const head = this.decide(chunk, false);
+      if (!head) return;
+      chunk = head;
+    }
     const sep = this.sep;
     let buf = chunk;
     let pos = 0;
@@ -56,18 +64,29 @@ export class LineSplitter {
   }
 
   end(): void {
+    if (!this.decided) {
+      const head = this.decide(Buffer.alloc(0), true);
+      if (head) this.push(head);
+    }
     if (this.carry && this.carry.length > 0) this.emit(this.carry, 0, this.carry.length);
     this.carry = null;
   }
 
   /**
-   * CR-only line ends when the first chunk holds CRs and no LF at all: a stray CR in an LF file
-   * (damage, a value with a CR) must not turn the whole file into one line.
+   * CR-only line ends when the first DECIDE_AFTER bytes (or the whole object, if shorter) hold
+   * CRs and no LF at all: a stray CR in an LF file (damage, a value with a CR) must not turn the
+   * whole file into one line. Until then the bytes are held; returns them once decided.
    */
-  private decide(chunk: Buffer): void {
-    if (chunk.indexOf(LF) >= 0) { this.decided = true; return; }
-    const cr = chunk.indexOf(CR);
-    if (cr >= 0 && cr + 1 < chunk.length) { this.sep = CR; this.decided = true; }
+  private decide(chunk: Buffer, final: boolean): Buffer | undefined {
+    this.pending.push(chunk);
+    this.pendingLen += chunk.length;
+    const head = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    if (head.indexOf(LF) >= 0) this.sep = LF;
+    else if (this.pendingLen >= DECIDE_AFTER || final) this.sep = head.indexOf(CR) >= 0 ? CR : LF;
+    else { this.pending = [head]; return undefined; }
+    this.decided = true;
+    this.pending = [];
+    return head;
   }
 
   private appendCarry(part: Buffer): void {
