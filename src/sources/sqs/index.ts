@@ -5,7 +5,10 @@
  * processed by its content fingerprint), so a crash before the delete redelivers it after the
  * visibility timeout and the object is then skipped, never counted twice. Objects that cannot be
  * read are left on the queue: they come back after the visibility timeout (and go to the queue's
- * dead-letter queue after its maxReceiveCount, if one is set).
+ * dead-letter queue after its maxReceiveCount, if one is set). A delete that fails (the connection
+ * is lost right after the commit) is not given up: the message stays invisible (the heartbeat
+ * goes on extending it) and its delete is retried before every receive until the network is back,
+ * so a committed message is neither left on the queue for good nor redelivered.
  *
  * Message bodies: S3 event notifications (`{"Records":[{"eventName":"ObjectCreated:…","s3":…}]}`),
  * the same wrapped in SNS (`{"Type":"Notification","Message":"…"}`), and EventBridge's
@@ -18,6 +21,7 @@ import type { ContinuousSource, SourceContext } from '../continuous.js';
 import { SourceConfigError } from '../continuous.js';
 import type { SourceObject } from '../types.js';
 import { S3Object, keyTime } from '../s3/index.js';
+import { isTransient } from '../../app/ingest/transient.js';
 
 export interface SqsSourceConfig {
   type: 'sqs';
@@ -40,7 +44,7 @@ export interface SqsSourceConfig {
   maxWaiting?: number;
 }
 
-interface Pending { receipt: string; left: number; ok: boolean; done?: boolean }
+interface Pending { receipt: string; left: number; ok: boolean }
 
 /** Created objects named by a message body, or why it names none. */
 export function parseNotification(body: string): { objects: { bucket: string; key: string; size: number; etag: string }[]; ignore?: string } | { error: string } {
@@ -85,6 +89,13 @@ export class SqsSource implements ContinuousSource {
   private readonly inFlight = new Set<Pending>();
   private heartbeat?: NodeJS.Timeout;
   private extending?: Promise<void>;
+  /**
+   * Messages to delete (committed, or not notifications) whose delete has not succeeded yet. They
+   * stay in `inFlight` meanwhile, so the heartbeat keeps them invisible until the delete works.
+   */
+  private readonly undeleted = new Set<Pending>();
+  /** The delete run in progress: runs never overlap (a message deleted twice would count twice). */
+  private deleting: Promise<void> = Promise.resolve();
 
   constructor(private readonly cfg: SqsSourceConfig, _ctx: SourceContext) {
     if (typeof cfg.queueUrl !== 'string' || !/^https?:\/\//.test(cfg.queueUrl)) throw new SourceConfigError(`sqs source: \`queueUrl\` must be the queue's URL (got ${cfg.queueUrl})`);
@@ -115,6 +126,9 @@ export class SqsSource implements ContinuousSource {
         continue;
       }
       try {
+        // deletes the last commits could not make (a lost connection) go first: their receipt
+        // handles hold only while the heartbeat keeps the messages invisible
+        if (this.undeleted.size) await this.flushDeletes();
         const { sqs } = await this.clients();
         const r = await sqs.send(new ReceiveMessageCommand({
           QueueUrl: this.cfg.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: this.cfg.waitSeconds ?? 10, VisibilityTimeout: this.cfg.visibilityTimeout ?? 300,
@@ -132,15 +146,19 @@ export class SqsSource implements ContinuousSource {
 
   private async accept(messages: Message[]): Promise<void> {
     const { s3 } = await this.clients();
+    let quiet = false;
     for (const m of messages) {
       this.stats.received++;
       const parsed = parseNotification(m.Body ?? '');
       if ('error' in parsed) {
         this.notices.push({ reason: 'bad-message', uri: `${m.MessageId}: ${parsed.error}: ${(m.Body ?? '').slice(0, 120)}`, at: new Date().toISOString() });
-        await this.delete(m.ReceiptHandle!);
+      }
+      if ('error' in parsed || parsed.objects.length === 0) {
+        // deleted after the loop: a failing delete must not drop the other messages of this receive
+        this.toDelete({ receipt: m.ReceiptHandle!, left: 0, ok: true });
+        quiet = true;
         continue;
       }
-      if (parsed.objects.length === 0) { await this.delete(m.ReceiptHandle!); continue; }
       const p: Pending = { receipt: m.ReceiptHandle!, left: parsed.objects.length, ok: true };
       this.inFlight.add(p);
       for (const o of parsed.objects) {
@@ -149,6 +167,36 @@ export class SqsSource implements ContinuousSource {
         this.ready.push(obj);
       }
     }
+    if (quiet) await this.flushDeletes().catch((e: Error) => { this.lastError = e; });
+  }
+
+  /** Queues a message for deletion; it stays in flight (kept invisible) until the delete works. */
+  private toDelete(p: Pending): void {
+    this.inFlight.add(p);
+    this.undeleted.add(p);
+  }
+
+  /**
+   * Deletes the queued messages, one run at a time. A lost connection stops the run (the rest
+   * would fail the same way) and throws; the messages stay queued for the next run. A delete the
+   * service refuses (a receipt handle that expired in a long outage: the message was redelivered)
+   * is dropped: the redelivered copy is skipped by fingerprint and deleted with its own handle.
+   */
+  private flushDeletes(): Promise<void> {
+    const run = this.deleting.then(async () => {
+      for (const p of [...this.undeleted]) {
+        try {
+          await this.delete(p.receipt);
+        } catch (e) {
+          if (isTransient(e)) throw new Error(`${this.undeleted.size} message(s) not deleted yet, retried before the next receive: ${(e as Error).message}`, { cause: e });
+          this.lastError = e as Error;
+        }
+        this.undeleted.delete(p);
+        this.inFlight.delete(p);
+      }
+    });
+    this.deleting = run.catch(() => undefined);
+    return run;
   }
 
   private async delete(receipt: string): Promise<void> {
@@ -200,18 +248,23 @@ export class SqsSource implements ContinuousSource {
     return out;
   }
 
-  /** Objects whose checkpoint is committed: messages with every object done are deleted. */
+  /**
+   * Objects whose checkpoint is committed: messages with every object done are deleted. Throws
+   * when a delete failed for a lost connection (the ingest loop shows it in health); those
+   * messages are deleted before the next receive, and kept invisible until then.
+   */
   async committed(objects: SourceObject[], failed: ReadonlySet<SourceObject> = new Set()): Promise<void> {
+    let any = false;
     for (const o of objects) {
       const m = this.from.get(o as S3Object);
       if (!m) continue;
       this.from.delete(o as S3Object);
       if (failed.has(o)) m.p.ok = false;
       if (--m.p.left > 0) continue;
-      this.inFlight.delete(m.p);
       // a message with an unreadable object stays: it comes back after the visibility timeout
-      if (m.p.ok) await this.delete(m.p.receipt);
+      if (m.p.ok) { this.undeleted.add(m.p); any = true; } else this.inFlight.delete(m.p);
     }
+    if (any) await this.flushDeletes();
   }
 
   retry(objects: SourceObject[]): void {
@@ -228,6 +281,9 @@ export class SqsSource implements ContinuousSource {
     // the long poll in flight is let finish (≤ waitSeconds), not aborted: a queue may still hand
     // a message to a poll whose client went away, and that message would stay invisible
     await this.loop?.catch(() => undefined);
+    // committed messages whose delete is still owed: one last try (if it fails they come back
+    // after the release below, and the next start skips their objects by fingerprint)
+    if (this.sqs && this.undeleted.size) await this.flushDeletes().catch(() => undefined);
     // received but not read: back on the queue for the next start (or another consumer)
     if (this.sqs) await this.release([...this.inFlight]);
     this.sqs?.destroy();
