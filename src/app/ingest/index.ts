@@ -28,7 +28,7 @@ import { SourceHealth, Tally, type SourceHealthData, type SourceHealthView } fro
 import { Pipeline, WatchedObject } from './pipeline.js';
 import { listQuarantine, putQuarantine, quarantineId, type QuarantineRecord } from './quarantine.js';
 import { RETRY_DEFAULTS, backoffMs, type RetryOptions } from './retry.js';
-import { describeError, isTransient } from './transient.js';
+import { describeError, isTransient } from '../../core/transient.js';
 
 export interface CommitNotice {
   created: Finding[];

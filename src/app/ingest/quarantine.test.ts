@@ -22,7 +22,7 @@ import { cloudTrailFile, ctRecord } from '../../testing/harness.js';
 import { scan } from '../scan.js';
 import { Ingestor, sourceContext } from './index.js';
 import { backoffMs } from './retry.js';
-import { isTransient } from './transient.js';
+import { isTransient } from '../../core/transient.js';
 import type { SourceHealthData } from './health.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');

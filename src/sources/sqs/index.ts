@@ -21,7 +21,7 @@ import type { ContinuousSource, SourceContext } from '../continuous.js';
 import { SourceConfigError } from '../continuous.js';
 import type { SourceObject } from '../types.js';
 import { S3Object, keyTime } from '../s3/index.js';
-import { isTransient } from '../../app/ingest/transient.js';
+import { isTransient } from '../../core/transient.js';
 
 export interface SqsSourceConfig {
   type: 'sqs';
