@@ -297,7 +297,7 @@ export async function runSoakBench(opts: Partial<SoakOptions> & { minutes: numbe
   const deadline = Date.now() + loadMs + (o.drainSeconds + 300) * 1000;
 
   const t0Start = Date.now();
-  const server = await startServer(dir, logs, dbPath, o, deadline);
+  const server = await startServer(dir, logs, dbPath, o, deadline).catch((e: unknown) => { rmSync(dir, { recursive: true, force: true }); throw e; });
   const startupMs = Date.now() - t0Start;
   const child = server.child;
   const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
