@@ -20,6 +20,8 @@ interface Results {
   api?: { findings: number; rows: { name: string; result: { requests: number; errors: number } }[] };
   baseline?: { events: number; principalProfiles: number; snapshotBytes: number; runs: Record<string, { events: number }> };
   behavior?: { flows: number; profiles: number; runs: Record<string, { flows: number; findings: number }> };
+  soak?: { filesRead: number; written: Record<string, { files: number }>; api: { n: number; errors: number } };
+  hostile?: { results: { name: string; records: number; reasons: Record<string, number> }[] };
 }
 
 test('bench --smoke completes, measures every log type and detects the injected attacks', () => {
@@ -60,6 +62,18 @@ test('bench --smoke completes, measures every log type and detects the injected 
     for (const mode of ['gen', 'off', 'on']) assert.equal(results.behavior?.runs[mode].flows, 40_000, mode);
     assert.equal(results.behavior?.profiles, 1_000);
     assert.equal(results.behavior?.runs.on.findings, 0);
+    // the soak read every file it wrote and its API trickle got answers, all of them good
+    const written = Object.values(results.soak?.written ?? {}).reduce((n, k) => n + k.files, 0);
+    assert.ok(results.soak && written > 0);
+    assert.equal(results.soak.filesRead, written);
+    assert.ok(results.soak.api.n > 0);
+    assert.equal(results.soak.api.errors, 0);
+    // every hostile object was rejected with a reason and yielded no event
+    assert.equal(results.hostile?.results.length, 4);
+    for (const h of results.hostile.results) {
+      assert.equal(h.records, 0, h.name);
+      assert.ok(Object.keys(h.reasons).length > 0, `${h.name}: rejected without a reason`);
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
