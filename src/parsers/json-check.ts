@@ -28,7 +28,7 @@ export const ALL_NAMES = { has: () => true };
  * Checks the fields of `o` that `spec` names (iterating the record's own keys: a record holds
  * fewer keys than the spec, and this runs on every record) and normalises them in place.
  */
-export function checkFields(o: Json, spec: Record<string, T>, prefix: string, names: { has(k: string): boolean }): Rejection | undefined {
+export function checkFields(o: Json, spec: Record<string, T>, prefix: string, names: { has(k: string): boolean } = ALL_NAMES): Rejection | undefined {
   for (const k in o) {
     const t = spec[k];
     if (t === undefined) continue;
@@ -73,6 +73,18 @@ export function checkFields(o: Json, spec: Record<string, T>, prefix: string, na
  * Every value of the record: nesting under the depth limit, strings under the string limit.
  * Recursion is bounded by the depth limit, so a hostile document cannot exhaust the stack.
  */
+/** Every element of an array field (`resources`, `answers`) is an object whose fields meet `spec`. */
+export function checkObjects(list: unknown[] | null | undefined, spec: Record<string, T>, field: string): Rejection | undefined {
+  if (!list) return undefined;
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    if (!isObject(x)) return { reason: 'field-type', detail: `${field}[${i}]: expected an object, got ${typeName(x)}` };
+    const r = checkFields(x, spec, `${field}[${i}].`);
+    if (r) return r;
+  }
+  return undefined;
+}
+
 export function checkTree(rec: Json, limits: ParseLimits): Rejection | undefined {
   for (const k in rec) {
     const bad = walk(rec[k], 1, limits.maxDepth, limits.maxStringLength);

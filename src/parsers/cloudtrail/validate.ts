@@ -11,7 +11,7 @@
  * string CloudTrail writes), empty objects.
  */
 import type { ParseLimits } from '../limits.js';
-import { ALL_NAMES, checkFields, fieldSpec, checkTree, isObject, T, typeName, type Json, type Rejection } from '../json-check.js';
+import { checkFields, checkObjects, checkTree, fieldSpec, T, type Json, type Rejection } from '../json-check.js';
 
 export type { Rejection };
 
@@ -48,25 +48,16 @@ export function validateCloudTrailRecord(rec: Json, limits: ParseLimits): Reject
   if (r) return r;
   const id = rec.userIdentity as Json | undefined;
   if (id) {
-    const ri = checkFields(id, IDENTITY, 'userIdentity.', ALL_NAMES);
+    const ri = checkFields(id, IDENTITY, 'userIdentity.');
     if (ri) return ri;
     const sc = id.sessionContext as Json | undefined;
     if (sc) {
-      const rs = checkFields(sc, SESSION_CONTEXT, 'userIdentity.sessionContext.', ALL_NAMES);
+      const rs = checkFields(sc, SESSION_CONTEXT, 'userIdentity.sessionContext.');
       if (rs) return rs;
-      if (sc.sessionIssuer) { const x = checkFields(sc.sessionIssuer as Json, SESSION_ISSUER, 'userIdentity.sessionContext.sessionIssuer.', ALL_NAMES); if (x) return x; }
-      if (sc.attributes) { const x = checkFields(sc.attributes as Json, ATTRIBUTES, 'userIdentity.sessionContext.attributes.', ALL_NAMES); if (x) return x; }
+      if (sc.sessionIssuer) { const x = checkFields(sc.sessionIssuer as Json, SESSION_ISSUER, 'userIdentity.sessionContext.sessionIssuer.'); if (x) return x; }
+      if (sc.attributes) { const x = checkFields(sc.attributes as Json, ATTRIBUTES, 'userIdentity.sessionContext.attributes.'); if (x) return x; }
     }
   }
-  const res = rec.resources as unknown[] | undefined;
-  if (res) {
-    for (let i = 0; i < res.length; i++) {
-      const x = res[i];
-      if (!isObject(x)) return { reason: 'field-type', detail: `resources[${i}]: expected an object, got ${typeName(x)}` };
-      const rr = checkFields(x, RESOURCE, `resources[${i}].`, ALL_NAMES);
-      if (rr) return rr;
-    }
-  }
-  return checkTree(rec, limits);
+  return checkObjects(rec.resources as unknown[] | undefined, RESOURCE, 'resources') ?? checkTree(rec, limits);
 }
 

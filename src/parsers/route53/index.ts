@@ -10,7 +10,7 @@ import type { Parser, ParseOptions, ParseSink, ParserSession } from '../types.js
 import { LineSplitter, skipTimestampPrefix } from '../lines.js';
 import { parseEventTime } from '../time.js';
 import { DEFAULT_LIMITS, type ParseLimits } from '../limits.js';
-import { ALL_NAMES, checkFields, fieldSpec, checkTree, isObject, T, typeName, type Json, type Rejection } from '../json-check.js';
+import { checkFields, checkObjects, checkTree, fieldSpec, isObject, T, type Json, type Rejection } from '../json-check.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
@@ -27,22 +27,13 @@ const QUERY_NAME_MAX = 1024;
 
 /** Checks and normalises a query log record in place (the contract of cloudtrail/validate.ts). */
 export function validateDnsRecord(rec: Json, limits: ParseLimits): Rejection | undefined {
-  const r = checkFields(rec, FIELDS, '', ALL_NAMES);
+  const r = checkFields(rec, FIELDS, '');
   if (r) return r;
   if (typeof rec.query_name === 'string' && rec.query_name.length > QUERY_NAME_MAX) {
     return { reason: 'field-too-long', detail: `query_name: ${rec.query_name.length} characters (limit ${QUERY_NAME_MAX})` };
   }
-  if (rec.srcids) { const x = checkFields(rec.srcids as Json, SRCIDS, 'srcids.', ALL_NAMES); if (x) return x; }
-  const answers = rec.answers as unknown[] | undefined;
-  if (answers) {
-    for (let i = 0; i < answers.length; i++) {
-      const a = answers[i];
-      if (!isObject(a)) return { reason: 'field-type', detail: `answers[${i}]: expected an object, got ${typeName(a)}` };
-      const x = checkFields(a, ANSWER, `answers[${i}].`, ALL_NAMES);
-      if (x) return x;
-    }
-  }
-  return checkTree(rec, limits);
+  if (rec.srcids) { const x = checkFields(rec.srcids as Json, SRCIDS, 'srcids.'); if (x) return x; }
+  return checkObjects(rec.answers as unknown[] | undefined, ANSWER, 'answers') ?? checkTree(rec, limits);
 }
 
 class DnsSession implements ParserSession {
