@@ -7,17 +7,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import S3rver from 's3rver';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Ingestor, sourceContext } from '../../src/app/ingest/index.js';
-import { scan } from '../../src/app/scan.js';
 import type { ContinuousSource } from '../../src/sources/continuous.js';
 import { S3Source } from '../../src/sources/s3/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openStore } from '../../src/store/index.js';
+import { findingLines, referenceFindings } from './reference.js';
 import { cloudTrailFile, ctRecord } from '../../src/testing/harness.js';
 import { S3RVER_KEY } from '../../src/testing/s3.js';
 
@@ -34,20 +34,8 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, limit
   }
 }
 
-async function findings(store: Store): Promise<string[]> {
-  return (await store.queryFindings({ limit: 1000 })).map((f) => `${f.id} ${f.type} count=${f.service.count}`).sort();
-}
-
-/** The same objects as files, scanned in one go. */
-async function reference(dir: string, n: number): Promise<string[]> {
-  const logs = join(dir, `ref-${n}`);
-  for (let i = 0; i < n; i++) {
-    mkdirSync(join(logs, key(i), '..'), { recursive: true });
-    writeFileSync(join(logs, key(i)), body(i));
-  }
-  const s = await openStore(join(dir, `ref-${n}.db`));
-  try { await scan({ inputs: [logs], store: s }); return await findings(s); } finally { await s.close(); }
-}
+const findings = findingLines;
+const reference = (dir: string, n: number) => referenceFindings(dir, n, key, body);
 
 test('S3 stopped and restarted on the same port: reads and listings resume by themselves, nothing lost or duplicated', { timeout: 180_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-s3-outage-'));

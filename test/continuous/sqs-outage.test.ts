@@ -11,17 +11,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { Ingestor, sourceContext } from '../../src/app/ingest/index.js';
-import { scan } from '../../src/app/scan.js';
 import type { SourceObject } from '../../src/sources/index.js';
 import { SqsSource } from '../../src/sources/sqs/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { findingLines, referenceFindings } from './reference.js';
 import { startFauxqs, type Fauxqs } from '../../src/testing/fauxqs.js';
 import { cloudTrailFile, ctRecord } from '../../src/testing/harness.js';
 import { S3RVER_KEY, startS3rver, type TestS3 } from '../../src/testing/s3.js';
@@ -46,20 +46,8 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, limit
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function findings(store: Store): Promise<string[]> {
-  return (await store.queryFindings({ limit: 1000 })).map((f) => `${f.id} ${f.type} count=${f.service.count}`).sort();
-}
-
-/** The same objects as files, scanned in one go. */
-async function reference(dir: string, n: number): Promise<string[]> {
-  const logs = join(dir, `ref-${n}`);
-  for (let i = 0; i < n; i++) {
-    mkdirSync(join(logs, key(i), '..'), { recursive: true });
-    writeFileSync(join(logs, key(i)), body(i));
-  }
-  const s = await openStore(join(dir, `ref-${n}.db`));
-  try { await scan({ inputs: [logs], store: s }); return await findings(s); } finally { await s.close(); }
-}
+const findings = findingLines;
+const reference = (dir: string, n: number) => referenceFindings(dir, n, key, body);
 
 test('SQS and S3 connections cut under a running ingest loop (a long poll in flight, between a receive and its reads, between a commit and its deletes): recovered without restart, nothing lost or duplicated', { timeout: 240_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-sqs-outage-'));
