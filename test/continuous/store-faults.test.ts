@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -38,6 +38,18 @@ function put(root: string, files: Record<string, Buffer>): void {
     mkdirSync(join(p, '..'), { recursive: true });
     writeFileSync(p, body);
   }
+}
+
+/**
+ * Lands the whole tree at once, as a careful writer does (built beside, then renamed in): the
+ * watcher sees one new folder with every file in it, so the first commit holds all six objects.
+ * Files written one by one into a watched folder may be offered over several polls.
+ */
+function land(root: string, files: Record<string, Buffer>): void {
+  const staging = mkdtempSync(join(root, '..', 'staging-'));
+  put(staging, files);
+  renameSync(join(staging, 'AWSLogs'), join(root, 'AWSLogs'));
+  rmSync(staging, { recursive: true });
 }
 
 async function findings(store: Store): Promise<string[]> {
@@ -122,7 +134,7 @@ test('disk full: commits fail with SQLITE_FULL, the loop backs off, and once spa
     await ing.start();
     await until('the first poll', () => ing!.view()[0].lastPollAt !== undefined);
     const filler = fill(mnt);
-    put(logs, logFiles());
+    land(logs, logFiles());
     await until('commits fail for the full disk, more than once', () => ing!.view()[0].retry.retries >= 2);
     const during = ing.view()[0];
     assert.match(during.retry.lastFailure!.message, /SQLITE_FULL|disk is full/);

@@ -5,6 +5,11 @@
  * first seen. fs.watch wakes the loop at once; a periodic rescan catches what events miss
  * (network file systems, events dropped under load, a folder created later).
  *
+ * Folders are watched one by one (a non-recursive watch per folder, up to MAX_WATCHED_DIRS), not
+ * with a recursive watch: Node 20's recursive watch on Linux keeps a watcher and a Stats object
+ * per *file*, so memory grew with every log file kept in the folder (~4 KB each, measured by the
+ * soak bench). Beyond the cap, folders are found by the rescans alone.
+ *
  * Rotation: a renamed file has the same content fingerprint, so it is not read again; a new file
  * under the old name is new content and is read. A file that changes after it was read
  * (appended in place) is not read again, to never count records twice: it is reported as
@@ -17,6 +22,9 @@ import { FileObject } from '../files.js';
 import type { ContinuousSource, SourceContext } from '../continuous.js';
 import { SourceConfigError } from '../continuous.js';
 import type { SourceObject } from '../types.js';
+
+/** Folders watched at most; an AWS log tree has one per account, region and day. */
+export const MAX_WATCHED_DIRS = 4096;
 
 export interface FolderSourceConfig {
   type: 'folder';
@@ -37,7 +45,8 @@ export class FolderSource implements ContinuousSource {
   onWake?: () => void;
   notices: { reason: string; uri: string; at: string }[] = [];
   private readonly files = new Map<string, Seen>();
-  private watcher?: FSWatcher;
+  /** One non-recursive watch per folder of the tree, up to MAX_WATCHED_DIRS. */
+  private readonly watchers = new Map<string, FSWatcher>();
   private readonly settleMs: number;
   private readonly rescanMs: number;
 
@@ -56,15 +65,23 @@ export class FolderSource implements ContinuousSource {
     this.startWatch();
   }
 
-  private startWatch(): void {
+  private startWatch(): void { this.watchDir(this.location); }
+
+  /** Watches one folder (not its subfolders): events name the entry that changed in it. */
+  private watchDir(dir: string): void {
+    if (this.stopped || this.watchers.has(dir) || this.watchers.size >= MAX_WATCHED_DIRS) return;
     try {
-      this.watcher = watch(this.location, { recursive: true, persistent: false }, (_ev, name) => {
-        if (name) this.changed.add(join(this.location, name.toString())); else this.fullDue = true;
+      const w = watch(dir, { persistent: false }, (_ev, name) => {
+        if (name) this.changed.add(join(dir, name.toString())); else this.fullDue = true;
         this.onWake?.();
       });
-      this.watcher.on('error', () => { this.watcher?.close(); this.watcher = undefined; this.fullDue = true; });
-    } catch { /* missing folder or no recursive watch: the periodic rescan still works (and retries the watch) */ }
+      w.on('error', () => { w.close(); this.watchers.delete(dir); this.fullDue = true; });
+      this.watchers.set(dir, w);
+    } catch { /* gone, or out of inotify watches: the periodic rescan still finds its files (and retries the watch) */ }
   }
+
+  /** Folders watched now (health, tests). */
+  get watchedDirs(): number { return this.watchers.size; }
 
   /** Full rescans: every `rescanMs`, but never more than 5% of the time goes to walking a huge tree. */
   private get rescanEvery(): number { return Math.max(this.rescanMs, 20 * this.lastWalkMs); }
@@ -89,18 +106,20 @@ export class FolderSource implements ContinuousSource {
       this.fullDue = true;
       throw new Error(`cannot read ${this.location}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (e as Error).message}`);
     }
-    if (!this.watcher && !this.stopped) this.startWatch();
+    if (!this.watchers.has(this.location)) this.startWatch();
     const full = this.fullDue || now - this.lastFull >= this.rescanEvery;
     const changed = [...this.changed];
     this.changed.clear();
     if (full) {
       this.fullDue = false;
       const present = new Set<string>();
-      for await (const f of walk(this.location)) {
+      const dirs = new Set<string>();
+      for await (const f of walk(this.location, (d) => { dirs.add(d); this.watchDir(d); })) {
         present.add(f.path);
         this.look(f, now, ready);
       }
       for (const p of this.files.keys()) if (!present.has(p)) this.files.delete(p);
+      for (const [d, w] of this.watchers) if (!dirs.has(d)) { w.close(); this.watchers.delete(d); }
       this.lastWalkMs = Date.now() - now;
       this.lastFull = now;
     } else {
@@ -110,7 +129,9 @@ export class FolderSource implements ContinuousSource {
         if (relative(this.location, p).split(sep).some((part) => part.startsWith('.') || part === '..')) continue;
         let st;
         try { st = await stat(p); } catch { this.files.delete(p); continue; }
-        if (st.isDirectory()) { for await (const f of walk(p)) this.look(f, now, ready); } else if (st.isFile()) this.look({ path: p, size: st.size, mtimeMs: st.mtimeMs }, now, ready);
+        if (st.isDirectory()) {
+          for await (const f of walk(p, (d) => this.watchDir(d))) this.look(f, now, ready);
+        } else if (st.isFile()) this.look({ path: p, size: st.size, mtimeMs: st.mtimeMs }, now, ready);
       }
     }
     // a file seen twice in one poll (an event and a walk) is offered once
@@ -156,17 +177,26 @@ export class FolderSource implements ContinuousSource {
 
   private stopped = false;
 
-  async stop(): Promise<void> { this.stopped = true; this.watcher?.close(); }
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+  }
 }
 
-async function* walk(dir: string): AsyncGenerator<{ path: string; size: number; mtimeMs: number }> {
+/**
+ * Files under `dir` in name order (hidden entries skipped). `enter` is called for every folder
+ * (`dir` included) before it is listed, so a watch set up there misses nothing written after.
+ */
+async function* walk(dir: string, enter: (dir: string) => void): AsyncGenerator<{ path: string; size: number; mtimeMs: number }> {
+  enter(dir);
   let entries;
   try { entries = await readdir(dir, { withFileTypes: true }); } catch { return; }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue; // hidden files: editor swap files, partial downloads (.part), our own caches
     const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
+    if (e.isDirectory()) yield* walk(p, enter);
     else if (e.isFile()) {
       try { const st = await stat(p); yield { path: p, size: st.size, mtimeMs: st.mtimeMs }; } catch { /* gone meanwhile */ }
     }
