@@ -13,6 +13,19 @@
 /** SQLite result codes (better-sqlite3's `code`, extended codes included by prefix). */
 const SQLITE_ENVIRONMENT = /^SQLITE_(FULL|BUSY|LOCKED|IOERR|CANTOPEN|READONLY|NOMEM|PROTOCOL|NOLFS|CORRUPT|NOTADB|INTERRUPT|AUTH)/;
 
+/**
+ * PostgreSQL SQLSTATE classes of the environment: connection exceptions (08), insufficient
+ * resources such as a full disk (53), operator intervention such as a server shutting down (57P),
+ * system errors (58), serialization failures and deadlocks (40001, 40P01).
+ */
+const PG_ENVIRONMENT = /^(08...|53...|57P..|58...|40001|40P01)$/;
+
+/**
+ * Error names of the environment: a cluster partition's lease lost to another worker
+ * (store FencedError) is no object's fault; the worker gives the partition up.
+ */
+const NAMED_ENVIRONMENT = new Set(['FencedError']);
+
 /** Node system errors of the file system, sockets and name resolution. */
 const SYSTEM_ENVIRONMENT = new Set([
   'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EROFS', 'ENOMEM',
@@ -38,8 +51,8 @@ export function isTransient(e: unknown, depth = 0): boolean {
   if (!e || typeof e !== 'object' || depth > 5) return false;
   const x = e as ErrorLike;
   const code = typeof x.code === 'string' ? x.code : '';
-  if (SQLITE_ENVIRONMENT.test(code) || SYSTEM_ENVIRONMENT.has(code) || code.startsWith('UND_ERR_')) return true;
-  if (typeof x.name === 'string' && AWS_TRANSIENT.has(x.name)) return true;
+  if (SQLITE_ENVIRONMENT.test(code) || SYSTEM_ENVIRONMENT.has(code) || PG_ENVIRONMENT.test(code) || code.startsWith('UND_ERR_')) return true;
+  if (typeof x.name === 'string' && (AWS_TRANSIENT.has(x.name) || NAMED_ENVIRONMENT.has(x.name))) return true;
   const status = x.$metadata?.httpStatusCode;
   if (typeof status === 'number' && (status >= 500 || status === 429)) return true;
   if (x.$retryable) return true;

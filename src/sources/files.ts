@@ -7,9 +7,13 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { SourceObject } from './types.js';
+import type { ObjectRef } from './refs.js';
 
 export class FileObject implements SourceObject {
   constructor(readonly uri: string, readonly key: string, readonly size: number) {}
+
+  /** A reference another process on the same file system opens (sources/refs.ts). */
+  ref(): ObjectRef { return { kind: 'file', uri: this.uri, key: this.key, size: this.size }; }
 
   open() { return createReadStream(this.uri, { highWaterMark: 1 << 20 }); }
 

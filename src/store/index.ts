@@ -2,6 +2,7 @@
  * @module store
  * Persistence behind one interface: findings, processed objects, detector state, filters.
  */
+export { FencedError } from './types.js';
 export type { Store, CommitBatch, FindingQuery, FilterRecord, ProcessedObject, StateRow, StoreCounts, FindingPageQuery, FindingPage, StatsGroup, StatsRow, UsageRow } from './types.js';
 export { SqliteStore } from './sqlite/index.js';
 

@@ -31,6 +31,21 @@ export interface CommitBatch {
   state?: StateRow[];
   /** Added to what is stored (counters), not replacing it. */
   usage?: UsageRow[];
+  /**
+   * Commit only as the current owner of `key` (a cluster partition): the store keeps the highest
+   * epoch that committed under each key (document kind `fence`) and refuses, with FencedError and
+   * nothing written, a batch whose epoch is lower. An owner that lost its lease and did not notice
+   * (a long pause) can then never overwrite what the next owner committed.
+   */
+  fence?: { key: string; epoch: number };
+}
+
+/** A commit refused because a newer owner of its fence key has committed (CommitBatch.fence). */
+export class FencedError extends Error {
+  override name = 'FencedError';
+  constructor(readonly key: string, readonly epoch: number, readonly current: number) {
+    super(`${key}: owned by a newer epoch (${current}) than this commit's (${epoch}); this process lost its lease`);
+  }
 }
 
 /** A page of findings matching GuardDuty FindingCriteria, for the API. */
@@ -97,7 +112,8 @@ export interface Store {
   setArchived(ids: string[], archived: boolean): Promise<number>;
   /** Which of these fingerprints were already processed. */
   processedObjects(fingerprints: string[]): Promise<Set<string>>;
-  loadState(): Promise<StateRow[]>;
+  /** Detector state rows; only the namespaces that start with `prefix` when given (a partition's). */
+  loadState(prefix?: string): Promise<StateRow[]>;
   commit(batch: CommitBatch): Promise<void>;
   listFilters(detectorId?: string): Promise<FilterRecord[]>;
   putFilter(f: FilterRecord): Promise<void>;

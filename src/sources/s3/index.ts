@@ -23,6 +23,7 @@ import type { S3Client as S3ClientT } from '@aws-sdk/client-s3';
 import type { ContinuousSource, SourceContext } from '../continuous.js';
 import { SourceConfigError } from '../continuous.js';
 import type { SourceObject } from '../types.js';
+import type { ObjectRef, RefClient } from '../refs.js';
 
 export interface S3SourceConfig {
   type: 's3';
@@ -51,8 +52,14 @@ const NOW_SLACK = 20 * 60_000;
 interface Cursor { start: number; partitions: Record<string, number> }
 
 export class S3Object implements SourceObject {
-  constructor(private readonly client: S3ClientT, readonly bucket: string, readonly key: string, readonly size: number, readonly etag: string, readonly time: number) {}
+  constructor(private readonly client: S3ClientT, readonly bucket: string, readonly key: string, readonly size: number, readonly etag: string, readonly time: number,
+    /** How the client was made (no secrets), for a reference another process opens. */
+    readonly clientSettings: RefClient = {}) {}
   get uri(): string { return `s3://${this.bucket}/${this.key}`; }
+
+  ref(): ObjectRef {
+    return { kind: 's3', uri: this.uri, key: this.key, size: this.size, bucket: this.bucket, etag: this.etag, time: this.time, client: this.clientSettings };
+  }
 
   open(): Readable {
     const out = new PassThrough({ highWaterMark: 1 << 20 });
@@ -73,6 +80,44 @@ export class S3Object implements SourceObject {
     const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: `bytes=${offset}-${end}` }));
     return Buffer.from(await res.Body!.transformToByteArray());
   }
+}
+
+/** A source's S3 settings with the environment's defaults filled in (so a reference carries what was used). */
+export function s3Settings(c: RefClient): RefClient {
+  const endpoint = c.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.VIGIL_S3_ENDPOINT;
+  return {
+    region: c.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(endpoint ? { endpoint } : {}),
+    ...(c.profile ? { profile: c.profile } : {}),
+  };
+}
+
+const clients = new Map<string, Promise<S3ClientT>>();
+
+/** One S3 client per settings (credentials from the environment or the profile), made on first use. */
+export function s3Client(c: RefClient): Promise<S3ClientT> {
+  const id = JSON.stringify([c.region, c.endpoint, c.profile]);
+  let p = clients.get(id);
+  if (!p) {
+    p = (async () => {
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      return new S3Client({
+        region: c.region ?? 'us-east-1',
+        ...(c.endpoint ? { endpoint: c.endpoint, forcePathStyle: true } : {}),
+        ...(c.profile ? { profile: c.profile } : {}),
+      });
+    })();
+    clients.set(id, p);
+  }
+  return p;
+}
+
+/** Opens a reference made by S3Object.ref() in this process (sources/refs.ts). */
+export async function openS3Ref(r: ObjectRef): Promise<S3Object> {
+  if (typeof r.bucket !== 'string' || !r.bucket) throw new Error(`${r.uri}: an s3 reference needs its bucket`);
+  const settings = s3Settings(r.client ?? {});
+  return new S3Object(await s3Client(settings), r.bucket, r.key, r.size, typeof r.etag === 'string' ? r.etag : '', typeof r.time === 'number' ? r.time : Date.now(), settings);
 }
 
 /** Event time a key names: `…_20261201T1005Z_…` (CloudTrail, flow logs), else a `YYYY/MM/DD/` path. */
@@ -111,19 +156,13 @@ export class S3Source implements ContinuousSource {
     const start = cfg.start ?? 'now';
     if (start !== 'now' && start !== 'backfill' && Number.isNaN(Date.parse(start))) throw new SourceConfigError(`s3 source ${this.id}: start must be now, backfill or a date (got ${start})`);
     this.intervalMs = Math.max(1, cfg.pollSeconds ?? 60) * 1000;
+    this.settings = s3Settings({ region: cfg.region, endpoint: cfg.endpoint, profile: cfg.profile });
   }
 
+  private readonly settings: RefClient;
+
   private async s3(): Promise<S3ClientT> {
-    if (this.client) return this.client;
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const { S3Client } = await import('@aws-sdk/client-s3');
-    const endpoint = this.cfg.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.VIGIL_S3_ENDPOINT;
-    this.client = new S3Client({
-      region: this.cfg.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-      ...(this.cfg.profile ? { profile: this.cfg.profile } : {}),
-    });
-    return this.client;
+    return (this.client ??= await s3Client(this.settings));
   }
 
   private async loadCursor(): Promise<Cursor> {
@@ -204,7 +243,7 @@ export class S3Source implements ContinuousSource {
           const t = named ?? c.LastModified?.getTime() ?? now;
           // `now` and dates: by the time the key names, else by upload time
           if (cursor.start > 0 && t < cursor.start - (named !== undefined && (this.cfg.start ?? 'now') === 'now' ? NOW_SLACK : 0)) continue;
-          ready.push(new S3Object(client, this.cfg.bucket, c.Key, c.Size ?? 0, etag, t));
+          ready.push(new S3Object(client, this.cfg.bucket, c.Key, c.Size ?? 0, etag, t, this.settings));
         }
         token = r.IsTruncated ? r.NextContinuationToken : undefined;
       } while (token);

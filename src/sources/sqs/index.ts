@@ -20,7 +20,8 @@ import type { SQSClient as SQSClientT, Message } from '@aws-sdk/client-sqs';
 import type { ContinuousSource, SourceContext } from '../continuous.js';
 import { SourceConfigError } from '../continuous.js';
 import type { SourceObject } from '../types.js';
-import { S3Object, keyTime } from '../s3/index.js';
+import { S3Object, keyTime, s3Client, s3Settings } from '../s3/index.js';
+import type { RefClient } from '../refs.js';
 import { isTransient } from '../../core/transient.js';
 
 export interface SqsSourceConfig {
@@ -77,6 +78,7 @@ export class SqsSource implements ContinuousSource {
   notices: { reason: string; uri: string; at: string }[] = [];
   private sqs?: SQSClientT;
   private s3?: S3ClientT;
+  private s3Settings: RefClient = {};
   private ready: S3Object[] = [];
   /** Per object (by identity) the message it came from. */
   private readonly from = new Map<S3Object, { id: string; p: Pending }>();
@@ -107,13 +109,13 @@ export class SqsSource implements ContinuousSource {
     if (this.sqs && this.s3) return { sqs: this.sqs, s3: this.s3 };
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { SQSClient } = await import('@aws-sdk/client-sqs');
-    const { S3Client } = await import('@aws-sdk/client-s3');
     const region = this.cfg.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? /sqs\.([a-z0-9-]+)\./.exec(this.cfg.queueUrl)?.[1] ?? 'us-east-1';
     const profile = this.cfg.profile ? { profile: this.cfg.profile } : {};
     const sqsEndpoint = this.cfg.endpoint ?? process.env.AWS_ENDPOINT_URL_SQS;
     const s3Endpoint = this.cfg.s3Endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.VIGIL_S3_ENDPOINT;
     this.sqs = new SQSClient({ region, ...(sqsEndpoint ? { endpoint: sqsEndpoint } : {}), ...profile });
-    this.s3 = new S3Client({ region, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}), ...profile });
+    this.s3Settings = s3Settings({ region, endpoint: s3Endpoint, profile: this.cfg.profile });
+    this.s3 = await s3Client(this.s3Settings);
     return { sqs: this.sqs, s3: this.s3 };
   }
 
@@ -162,7 +164,7 @@ export class SqsSource implements ContinuousSource {
       const p: Pending = { receipt: m.ReceiptHandle!, left: parsed.objects.length, ok: true };
       this.inFlight.add(p);
       for (const o of parsed.objects) {
-        const obj = new S3Object(s3, o.bucket, o.key, o.size, o.etag ? `"${o.etag.replace(/"/g, '')}"` : '', keyTime(o.key) ?? Date.now());
+        const obj = new S3Object(s3, o.bucket, o.key, o.size, o.etag ? `"${o.etag.replace(/"/g, '')}"` : '', keyTime(o.key) ?? Date.now(), this.s3Settings);
         this.from.set(obj, { id: m.MessageId ?? '', p });
         this.ready.push(obj);
       }

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type { Finding, SeverityLevel } from '../../core/index.js';
 import { severityLevel, severityRange } from '../../core/index.js';
 import type { CommitBatch, FilterRecord, FindingPage, FindingPageQuery, FindingQuery, StateRow, StatsGroup, StatsRow, Store, StoreCounts, UsageRow } from '../types.js';
+import { FencedError } from '../types.js';
 import { compileCriteria } from '../../findings/criteria.js';
 import { resourceIdOf } from '../../findings/resource-id.js';
 import { RESOURCE_SUMMARY_COLUMNS, SUMMARY_COLUMNS, criteriaToSql, sortExpression } from './criteria-sql.js';
@@ -136,9 +137,11 @@ export class SqliteStore implements Store {
     return out;
   }
 
-  async loadState(): Promise<StateRow[]> {
-    return (this.db.prepare('SELECT namespace, data FROM detector_state').all() as Row[])
-      .map((r) => ({ namespace: r.namespace as string, data: JSON.parse(r.data as string) }));
+  async loadState(prefix?: string): Promise<StateRow[]> {
+    const rows = (prefix === undefined
+      ? this.db.prepare('SELECT namespace, data FROM detector_state').all()
+      : this.db.prepare('SELECT namespace, data FROM detector_state WHERE substr(namespace, 1, ?) = ?').all(prefix.length, prefix)) as Row[];
+    return rows.map((r) => ({ namespace: r.namespace as string, data: JSON.parse(r.data as string) }));
   }
 
   async commit(batch: CommitBatch): Promise<void> {
@@ -157,6 +160,7 @@ export class SqliteStore implements Store {
     const st = this.db.prepare('INSERT OR REPLACE INTO detector_state (namespace, data, updated_at) VALUES (?, ?, ?)');
     const now = new Date().toISOString();
     this.db.transaction(() => {
+      if (batch.fence) this.checkFence(batch.fence);
       for (const f of batch.findings ?? []) {
         upsert.run({
           id: f.id, account_id: f.accountId, region: f.region, detector_id: f.service.detectorId, type: f.type,
@@ -169,6 +173,14 @@ export class SqliteStore implements Store {
       for (const o of batch.objects ?? []) obj.run(o.fingerprint, o.uri, o.kind, o.size, o.records, o.bad, o.processedAt);
       for (const s of batch.state ?? []) st.run(s.namespace, JSON.stringify(s.data), now);
     })();
+  }
+
+  /** Inside a commit's transaction: refuse an older epoch, record a newer one (CommitBatch.fence). */
+  private checkFence(f: { key: string; epoch: number }): void {
+    const row = this.db.prepare("SELECT json FROM documents WHERE kind = 'fence' AND id = ?").get(f.key) as Row | undefined;
+    const current = row ? (JSON.parse(row.json as string) as { epoch: number }).epoch : -1;
+    if (current > f.epoch) throw new FencedError(f.key, f.epoch, current);
+    if (current < f.epoch) this.db.prepare("INSERT OR REPLACE INTO documents (kind, id, account_id, json) VALUES ('fence', ?, '', ?)").run(f.key, JSON.stringify({ epoch: f.epoch }));
   }
 
   async listFilters(detectorId?: string): Promise<FilterRecord[]> {
