@@ -11,6 +11,7 @@ import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerKeys } from './commands/keys.js';
+import { registerWorker } from './commands/worker.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -28,6 +29,7 @@ registerServe(program);
 registerStatus(program);
 registerQuarantine(program);
 registerKeys(program);
+registerWorker(program);
 
 try {
   await program.parseAsync(process.argv);

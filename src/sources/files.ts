@@ -10,10 +10,11 @@ import type { SourceObject } from './types.js';
 import type { ObjectRef } from './refs.js';
 
 export class FileObject implements SourceObject {
-  constructor(readonly uri: string, readonly key: string, readonly size: number) {}
+  /** `mtimeMs`: the modification time when listed, when known (a notice's identity: a rewritten file is new). */
+  constructor(readonly uri: string, readonly key: string, readonly size: number, readonly mtimeMs?: number) {}
 
   /** A reference another process on the same file system opens (sources/refs.ts). */
-  ref(): ObjectRef { return { kind: 'file', uri: this.uri, key: this.key, size: this.size }; }
+  ref(): ObjectRef { return { kind: 'file', uri: this.uri, key: this.key, size: this.size, ...(this.mtimeMs !== undefined ? { time: this.mtimeMs } : {}) }; }
 
   open() { return createReadStream(this.uri, { highWaterMark: 1 << 20 }); }
 

@@ -19,7 +19,7 @@ export interface ObjectRef {
   uri: string;
   key: string;
   size: number;
-  /** S3: bucket, ETag (the read asks for exactly this version), key time. */
+  /** S3: bucket, ETag (the read asks for exactly this version); `time`: S3 key time, a file's mtime. */
   bucket?: string;
   etag?: string;
   time?: number;
@@ -36,7 +36,7 @@ export function isReferable(o: SourceObject): o is SourceObject & Referable {
 type Opener = (ref: ObjectRef) => SourceObject | Promise<SourceObject>;
 
 const REF_OPENERS: Record<string, Opener> = {
-  file: (r) => new FileObject(r.uri, r.key, r.size),
+  file: (r) => new FileObject(r.uri, r.key, r.size, typeof r.time === 'number' ? r.time : undefined),
   s3: async (r) => (await import('./s3/index.js')).openS3Ref(r),
 };
 

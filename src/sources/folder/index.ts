@@ -159,7 +159,7 @@ export class FolderSource implements ContinuousSource {
     const settled = same ? now - prev.lookedAt >= this.settleMs : !prev && now - f.mtimeMs >= this.settleMs;
     if (settled && f.size > 0) {
       this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: true });
-      ready.push(new FileObject(f.path, f.path, f.size));
+      ready.push(new FileObject(f.path, f.path, f.size, f.mtimeMs));
     } else if (!same) {
       this.files.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, lookedAt: now, offered: false });
     }

@@ -1,0 +1,82 @@
+/**
+ * `vigil worker`: one member of a cluster (docs/deploy.md). Connects to NATS JetStream, takes
+ * its share of the partitions through leases, and runs the detection of each partition it owns
+ * over the notices `vigil serve --nats` publishes, writing to the shared store. Any number run
+ * side by side; one that dies is replaced by the others within the lease time. SIGTERM or SIGINT
+ * finishes the batches in hand and hands every partition over at once.
+ */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ConfigError, loadServeConfig } from '../../api/config.js';
+import { intelFor } from '../../app/ingest/continuous.js';
+import { Cluster } from '../../cluster/nats.js';
+import { Worker } from '../../cluster/worker.js';
+import { openStore } from '../../store/index.js';
+import { intelManager } from '../intel-setup.js';
+import { fail } from '../format.js';
+
+const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+export function clusterOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--nats <url>', 'NATS server URL(s) with JetStream, comma-separated').env('VIGIL_NATS'))
+    .addOption(new Option('--cluster-prefix <name>', 'names of the cluster\'s stream and buckets start with this').env('VIGIL_CLUSTER_PREFIX').default('vigil'))
+    .addOption(new Option('--partitions <n>', 'partitions of a new cluster (an existing one keeps its own)').env('VIGIL_PARTITIONS').default('64'))
+    .addOption(new Option('--lease-seconds <s>', 'lease time of a new cluster: a dead worker\'s partitions move within about this').env('VIGIL_LEASE_SECONDS').default('10'))
+    .addOption(new Option('--replicas <n>', 'stream and bucket replicas of a new cluster (3 on a 3-node JetStream cluster)').env('VIGIL_NATS_REPLICAS').default('1'));
+}
+
+export interface ClusterFlags { nats?: string; clusterPrefix: string; partitions: string; leaseSeconds: string; replicas: string }
+
+export async function openClusterFrom(o: ClusterFlags, name: string): Promise<Cluster> {
+  if (!o.nats) fail('--nats <url> is required (or VIGIL_NATS): the NATS JetStream server of the cluster', 2);
+  const num = (v: string, what: string) => { const n = Number(v); if (!Number.isFinite(n) || n <= 0) fail(`${what} must be a positive number (got ${v})`, 2); return n; };
+  try {
+    return await Cluster.open({ servers: o.nats, prefix: o.clusterPrefix, partitions: num(o.partitions, '--partitions'), leaseMs: num(o.leaseSeconds, '--lease-seconds') * 1000, replicas: num(o.replicas, '--replicas'), name });
+  } catch (e) {
+    return fail((e as Error).message, 1);
+  }
+}
+
+export function registerWorker(program: Command): void {
+  const cmd = program.command('worker')
+    .description('process a share of a cluster\'s partitions (NATS JetStream work, shared store); see docs/deploy.md')
+    .option('--config <file>', 'the YAML configuration `vigil serve` uses (region, db); env VIGIL_CONFIG')
+    .option('--db <path>', 'the store all workers and `vigil serve --nats` share (env VIGIL_DB)')
+    .option('--region <region>', 'region of findings whose logs name none (env VIGIL_REGION)')
+    .option('--id <name>', 'this worker\'s name in leases and status (default <host>-<pid>-<random>)')
+    .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').choices(LEVELS).default('info'))
+    .addHelpText('after', `
+Example (one NATS, one store, the API with the listing side, two workers):
+  vigil serve --nats nats://127.0.0.1:4222 --db /srv/vigil/vigil.db --watch /srv/logs
+  vigil worker --nats nats://127.0.0.1:4222 --db /srv/vigil/vigil.db
+  vigil worker --nats nats://127.0.0.1:4222 --db /srv/vigil/vigil.db
+Kill a worker: its partitions move to the others within the lease time, nothing lost or counted twice.`);
+  clusterOptions(cmd).action(async (o: ClusterFlags & { config?: string; db?: string; region?: string; id?: string; logLevel: (typeof LEVELS)[number] }) => {
+    let config;
+    try { config = loadServeConfig({ config: o.config, db: o.db, region: o.region }); } catch (e) {
+      if (e instanceof ConfigError) fail(e.message, 2);
+      throw e;
+    }
+    const min = LEVELS.indexOf(o.logLevel);
+    const log = (level: 'info' | 'warn' | 'error', msg: string) => { if (LEVELS.indexOf(level) >= min) process.stderr.write(`${new Date().toISOString()} ${level} ${msg}\n`); };
+    const store = await openStore(config.db).catch((e: Error) => fail(`cannot open the store ${config.db}: ${e.message}`));
+    const cluster = await openClusterFrom(o, `vigil worker ${o.id ?? process.pid}`);
+    const intel = intelManager(store, config.db);
+    const worker = new Worker({ cluster, store, id: o.id, intel: intelFor(store, intel, log), defaultRegion: config.region, log });
+    worker.start();
+    log('info', `vigil worker ${worker.id}: cluster ${cluster.prefix} (${cluster.partitions} partitions, lease ${cluster.leaseMs / 1000} s) on ${o.nats}, store ${config.db}`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      log('info', `vigil worker ${worker.id}: stopping, handing partitions over`);
+      await worker.stop();
+      await cluster.close();
+      await store.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
