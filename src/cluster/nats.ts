@@ -31,6 +31,8 @@ export interface ClusterOptions {
   duplicateWindowMs?: number;
   /** Name shown in the NATS server's connection list. */
   name?: string;
+  /** Only an existing cluster: make nothing, fail when there is none (`vigil status`). */
+  existing?: boolean;
 }
 
 export interface ClusterConfig { v: 1; partitions: number; leaseMs: number; replicas: number; createdAt: string }
@@ -67,6 +69,10 @@ export class Cluster {
       const jsm = await jetstreamManager(nc);
       const kvm = new Kvm(nc);
       const replicas = o.replicas ?? 1;
+      if (o.existing) {
+        const found = await jsm.streams.info(`KV_${prefix}_cluster`).then(() => true, () => false);
+        if (!found) throw new Error(`no cluster "${prefix}" on ${o.servers} (start vigil serve --nats or vigil worker first, or check --cluster-prefix)`);
+      }
       const meta = await kvm.create(`${prefix}_cluster`, { history: 1, replicas });
       const wanted: ClusterConfig = { v: 1, partitions: o.partitions ?? DEFAULT_PARTITIONS, leaseMs: o.leaseMs ?? 10_000, replicas, createdAt: new Date().toISOString() };
       if (!Number.isInteger(wanted.partitions) || wanted.partitions < 1 || wanted.partitions > 4096) throw new Error(`partitions must be 1–4096 (got ${wanted.partitions})`);

@@ -1,6 +1,6 @@
 /**
  * Continuous work of `vigil serve`: sources → ingest loop → notifications, export and
- * retention. Built from the serve configuration; `stop()` finishes the current object batch,
+ * retention (in a cluster: sources → notices for the workers, export and retention). Built from the serve configuration; `stop()` finishes the current object batch,
  * sends held updates and closes the notifiers.
  */
 import type { ServeConfig } from '../../api/config.js';
@@ -14,12 +14,17 @@ import { liveHandles } from './metrics.js';
 import type { SourceHealthView } from './health.js';
 import type { NotifierStats } from '../../notify/index.js';
 import { Exporter } from '../../export/index.js';
+import type { Cluster } from '../../cluster/nats.js';
+import { Publisher, type PublisherSourceView } from '../../cluster/publisher.js';
+import { StatusCache, type ClusterStatus } from '../../cluster/status.js';
 
 export interface ContinuousHandle {
   ingestor?: Ingestor;
+  /** In a cluster (`vigil serve --nats`): the listing side, publishing notices instead of reading. */
+  publisher?: Publisher;
   notifications?: Notifications;
   exporter: Exporter;
-  view(): { sources: SourceHealthView[]; notifiers: NotifierStats[] };
+  view(): { sources: SourceHealthView[]; notifiers: NotifierStats[]; cluster?: { status?: ClusterStatus; statusError?: string; publishing: PublisherSourceView[] } };
   stop(): Promise<void>;
 }
 
@@ -30,6 +35,20 @@ export interface ContinuousOptions {
   frequencyMs?: number;
   /** Export tick (ms, default 5 minutes). */
   exportTickMs?: number;
+  /**
+   * A cluster to hand the sources' objects to (`vigil serve --nats`): this process lists and
+   * publishes, `vigil worker`s read, detect, commit and notify.
+   */
+  cluster?: Cluster;
+}
+
+/** Notifications of a configuration's notifiers, with what a killed run left undelivered sent first. */
+export async function startNotifications(config: ServeConfig, store: Store, o: Pick<ContinuousOptions, 'log' | 'onSent' | 'frequencyMs'>): Promise<Notifications | undefined> {
+  config.notifiers.forEach((c) => makeNotifier(c as never)); // configuration errors now, not at the first finding
+  if (!config.notifiers.length) return undefined;
+  const n = new Notifications({ store, notifiers: config.notifiers, deadLetter: `${store.location}.dead-letter.jsonl`, log: o.log, onSent: o.onSent, frequencyMs: o.frequencyMs });
+  await n.recover();
+  return n;
 }
 
 /** The ingest loop's view of the threat lists: a signature of what is in use, and the indexes. */
@@ -53,14 +72,17 @@ export async function startContinuous(config: ServeConfig, store: Store, intel: 
     if (ids.has(s.id)) throw new Error(`sources: ${s.id} appears twice (give one an \`id\`)`);
     ids.add(s.id);
   }
-  config.notifiers.forEach((c) => makeNotifier(c as never)); // configuration errors now, not at the first finding
-  const notifications = config.notifiers.length
-    ? new Notifications({ store, notifiers: config.notifiers, deadLetter: `${store.location}.dead-letter.jsonl`, log: o.log, onSent: o.onSent, frequencyMs: o.frequencyMs })
-    : undefined;
-  // findings a killed run committed but had not delivered go out first
-  await notifications?.recover();
   let ingestor: Ingestor | undefined;
-  if (sources.length) {
+  let publisher: Publisher | undefined;
+  let status: StatusCache | undefined;
+  // in a cluster the workers commit findings, so they notify
+  const notifications = o.cluster ? undefined : await startNotifications(config, store, o);
+  if (o.cluster) {
+    publisher = new Publisher({ cluster: o.cluster, sources, log: o.log });
+    publisher.start();
+    status = new StatusCache(o.cluster);
+    status.start();
+  } else if (sources.length) {
     ingestor = new Ingestor({
       store, sources, intel: intelFor(store, intel, o.log), defaultRegion: config.region, log: o.log,
       onCommit: notifications ? (n) => notifications.onCommit(n.created, n.updated) : undefined,
@@ -72,10 +94,15 @@ export async function startContinuous(config: ServeConfig, store: Store, intel: 
   exporter.start();
   void exporter.run().catch((e) => o.log?.('error', `export: ${(e as Error).message}`));
   const handle: ContinuousHandle = {
-    ingestor, notifications, exporter,
-    view: () => ({ sources: ingestor?.view() ?? [], notifiers: notifications?.stats ?? [] }),
+    ingestor, publisher, notifications, exporter,
+    view: () => ({
+      sources: ingestor?.view() ?? [], notifiers: notifications?.stats ?? [],
+      ...(publisher ? { cluster: { status: status?.last, statusError: status?.lastError, publishing: publisher.view() } } : {}),
+    }),
     async stop() {
       liveHandles.delete(handle);
+      status?.stop();
+      await publisher?.stop();
       await ingestor?.stop();
       await notifications?.close();
       await exporter.stop();

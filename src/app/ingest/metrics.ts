@@ -38,3 +38,13 @@ gauge('vigil_ingest_waiting_objects', 'Objects held for a retry after a failed c
 gauge('vigil_notify_events', 'Finding events per notifier and outcome', ['notifier', 'outcome'], () => notifiers().flatMap((n) => [
   [{ notifier: n.name, outcome: 'sent' }, n.sent], [{ notifier: n.name, outcome: 'dead_lettered' }, n.deadLettered], [{ notifier: n.name, outcome: 'retried' }, n.retried], [{ notifier: n.name, outcome: 'queued' }, n.queued],
 ] as Row[]));
+
+// in a cluster (`vigil serve --nats`): the cluster's state as this server last read it from NATS
+const clusterStatus = () => [...liveHandles].map((h) => h.view().cluster?.status).filter((s) => s !== undefined);
+gauge('vigil_cluster_workers', 'Live workers of the cluster (heartbeats in NATS)', ['cluster'], () => clusterStatus().map((s) => [{ cluster: s.prefix }, s.workers.length] as Row));
+gauge('vigil_cluster_partition_pending_notices', 'Object notices published and not yet acknowledged, per partition and its owner', ['cluster', 'partition', 'owner'], () => clusterStatus().flatMap((s) => s.partitionStatus.map((p) => [{ cluster: s.prefix, partition: String(p.partition), owner: p.owner ?? '' }, p.pending] as Row)));
+gauge('vigil_cluster_partitions_unowned', 'Partitions no worker holds a lease on', ['cluster'], () => clusterStatus().map((s) => [{ cluster: s.prefix }, s.partitionStatus.filter((p) => !p.owner).length] as Row));
+gauge('vigil_cluster_notices_published', 'Object notices published since the stream was made (counter semantics: grows)', ['cluster'], () => clusterStatus().map((s) => [{ cluster: s.prefix }, s.published] as Row));
+gauge('vigil_cluster_published_objects', 'Objects this server handed to the cluster, per listing source (counter semantics: grows)', ['source', 'outcome'], () => [...liveHandles].flatMap((h) => h.view().cluster?.publishing ?? []).flatMap((p) => [
+  [{ source: p.id, outcome: 'published' }, p.published], [{ source: p.id, outcome: 'duplicate' }, p.duplicates], [{ source: p.id, outcome: 'refused' }, p.refused],
+] as Row[]));

@@ -7,9 +7,10 @@ import type { Command } from 'commander';
 import { ConfigError, loadServeConfig } from '../../api/config.js';
 import { startServer } from '../../app/serve.js';
 import { fail } from '../format.js';
+import { clusterOptions, openClusterFrom, type ClusterFlags } from './worker.js';
 
 export function registerServe(program: Command): void {
-  program.command('serve')
+  const cmd = program.command('serve')
     .description('serve GuardDuty\'s REST API (SigV4) over the findings database, plus /vigil/ health, metrics and ingestion endpoints')
     .option('--config <file>', 'YAML configuration (see docs/config.md); env VIGIL_CONFIG')
     .option('--host <address>', 'address to listen on (default 127.0.0.1; env VIGIL_HOST)')
@@ -23,14 +24,19 @@ export function registerServe(program: Command): void {
 Then, in another terminal:
   aws configure --profile vigil        # the access key printed at first start, any region
   aws guardduty list-detectors --profile vigil --endpoint-url http://127.0.0.1:8765
-  aws guardduty list-findings --detector-id <id> --profile vigil --endpoint-url http://127.0.0.1:8765`)
-    .action(async (o: { config?: string; host?: string; port?: string; db?: string; region?: string; adminAccount?: string; logLevel?: string; watch?: string[] }) => {
+  aws guardduty list-findings --detector-id <id> --profile vigil --endpoint-url http://127.0.0.1:8765
+
+In a cluster (--nats, docs/deploy.md) this process serves the API and lists the sources; \`vigil worker\`s
+read and detect. Any number of such servers can run over the same store.`);
+  clusterOptions(cmd)
+    .action(async (o: ClusterFlags & { config?: string; host?: string; port?: string; db?: string; region?: string; adminAccount?: string; logLevel?: string; watch?: string[] }) => {
       let config;
       try { config = loadServeConfig(o); } catch (e) {
         if (e instanceof ConfigError) fail(e.message, 2);
         throw e;
       }
-      const s = await startServer(config, { logger: config.logLevel !== 'silent' }).catch((e: NodeJS.ErrnoException) =>
+      const cluster = o.nats ? await openClusterFrom(o, 'vigil serve') : undefined;
+      const s = await startServer(config, { logger: config.logLevel !== 'silent', continuous: { cluster } }).catch((e: NodeJS.ErrnoException) =>
         fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use: pick another with --port or VIGIL_PORT` : e.message, e.name === 'SourceConfigError' || /^(sources|notifiers|\w+ (source|notifier))/.test(e.message) ? 2 : 1));
       const out = process.stderr;
       out.write(`vigil serve: GuardDuty API at ${s.url} (database ${config.db}, administrator account ${config.adminAccountId}, region ${config.region})\n`);
@@ -41,8 +47,12 @@ Then, in another terminal:
         out.write(`administrator key${s.adminKeyIds.length > 1 ? 's' : ''}: ${s.adminKeyIds.join(', ') || '(from the configuration)'}\n`);
       }
       for (const src of s.continuous.ingestor?.sources ?? []) out.write(`watching ${src.location}\n`);
+      if (cluster) {
+        out.write(`cluster ${cluster.prefix} on ${o.nats}: ${cluster.partitions} partitions, lease ${cluster.leaseMs / 1000} s; objects are read by \`vigil worker --nats ${o.nats}\`\n`);
+        for (const src of s.continuous.publisher?.sources ?? []) out.write(`listing ${src.location} for the workers\n`);
+      }
       out.write(`\nConsole: ${s.url}/ (sign in with an access key)\nTry: aws guardduty list-detectors --endpoint-url ${s.url}\nHealth: ${s.url}/vigil/health  Metrics: ${s.url}/vigil/metrics\n`);
-      const stop = async () => { await s.stop(); process.exit(0); };
+      const stop = async () => { await s.stop(); await cluster?.close(); process.exit(0); };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

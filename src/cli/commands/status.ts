@@ -15,10 +15,14 @@ import { listQuarantine } from '../../app/ingest/quarantine.js';
 import type { NotifierStats } from '../../notify/index.js';
 import { bytes, fail, table } from '../format.js';
 import { dbOption } from './common.js';
+import { clusterOptions, openClusterFrom, type ClusterFlags } from './worker.js';
+import { clusterStatus, type ClusterStatus } from '../../cluster/status.js';
+import type { PublisherSourceView } from '../../cluster/publisher.js';
 
 interface StatusView {
   from: string;
   sources: SourceHealthView[];
+  cluster?: { status?: ClusterStatus; statusError?: string; publishing?: PublisherSourceView[] };
   notifiers?: NotifierStats[];
   logTypes?: { kind: string; objects: number; records: number; bad: number; lastProcessedAt: string }[];
 }
@@ -76,18 +80,49 @@ export function printStatus(v: StatusView): string {
   if (v.notifiers?.length) {
     out.push('', table(['Notifier', 'Sent', 'Retried', 'Dead-lettered', 'Queued', 'Last error'], v.notifiers.map((n) => [n.name, n.sent, n.retried, n.deadLettered, n.queued, n.lastError ? `${n.lastError.at.slice(0, 19)} ${n.lastError.message.slice(0, 60)}` : '–'])));
   }
+  if (v.cluster) out.push('', ...printCluster(v.cluster));
   if (v.logTypes?.length) out.push('', table(['Log type', 'Objects', 'Records', 'Bad', 'Last processed'], v.logTypes.map((l) => [l.kind, l.objects, l.records, l.bad, l.lastProcessedAt])));
   return out.join('\n') + '\n';
 }
 
+/** Workers, partitions (owner, epoch, notices waiting) and, from a server, what its sources published. */
+export function printCluster(c: NonNullable<StatusView['cluster']>): string[] {
+  const out: string[] = [];
+  const s = c.status;
+  if (c.statusError) out.push(`cluster: ${c.statusError}`);
+  if (s) {
+    const owned = new Map<string, number>();
+    for (const p of s.partitionStatus) if (p.owner) owned.set(p.owner, (owned.get(p.owner) ?? 0) + 1);
+    const unowned = s.partitionStatus.filter((p) => !p.owner).length;
+    out.push(`Cluster ${s.prefix}: ${s.partitions} partitions (lease ${s.leaseSeconds} s), ${s.workers.length} worker(s), ${s.pending} notice(s) waiting of ${s.published} published${unowned ? `, ${unowned} partition(s) without an owner` : ''}`, '');
+    out.push(table(['Worker', 'Host', 'PID', 'Started', 'Partitions'], s.workers.map((w) => [w.id, w.host, w.pid, w.startedAt.slice(0, 19), owned.get(w.id) ?? 0])));
+    const busy = s.partitionStatus.filter((p) => p.pending > 0 || !p.owner);
+    out.push('', busy.length
+      ? table(['Partition', 'Owner', 'Epoch', 'Waiting'], busy.map((p) => [p.partition, p.owner ?? '(none)', p.epoch ?? '–', p.pending]))
+      : 'Every partition is owned and has nothing waiting.');
+  }
+  if (c.publishing?.length) {
+    out.push('', table(['Listing source', 'Published', 'Seen again', 'Refused', 'Last poll', 'Last error'], c.publishing.map((p) => [p.id, p.published, p.duplicates, p.refused, p.lastPollAt?.slice(0, 19) ?? '–', p.lastError ? `${p.lastError.at.slice(0, 19)} ${p.lastError.message.slice(0, 60)}` : '–'])));
+  }
+  return out;
+}
+
 export function registerStatus(program: Command): void {
-  program.command('status')
+  const cmd = program.command('status')
     .description('ingestion health: per source objects, records, bytes, bad records by reason, lag, CloudTrail gaps, retries and quarantined objects, last error; notifiers')
     .addOption(dbOption())
     .option('--url <url>', 'ask a running vigil serve instead of reading the database (SigV4 with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
-    .option('--json', 'print JSON')
-    .action(async (o: { db: string; url?: string; json?: boolean }) => {
-      const v = o.url ? await fromApi(o.url) : await fromDb(o.db);
+    .option('--json', 'print JSON');
+  clusterOptions(cmd)
+    .addHelpText('after', `
+With --nats, the cluster's workers, each partition's owner and the notices waiting (from NATS; with --url
+a clustered server shows the same).`)
+    .action(async (o: ClusterFlags & { db: string; url?: string; json?: boolean }) => {
+      let v: StatusView;
+      if (o.nats && !o.url) {
+        const cluster = await openClusterFrom({ ...o, existing: true }, 'vigil status');
+        try { v = { from: o.nats, sources: [], cluster: { status: await clusterStatus(cluster) } }; } finally { await cluster.close(); }
+      } else v = o.url ? await fromApi(o.url) : await fromDb(o.db);
       process.stdout.write(o.json ? JSON.stringify(v, null, 2) + '\n' : printStatus(v));
     });
 }

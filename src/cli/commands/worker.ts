@@ -26,13 +26,13 @@ export function clusterOptions(cmd: Command): Command {
     .addOption(new Option('--replicas <n>', 'stream and bucket replicas of a new cluster (3 on a 3-node JetStream cluster)').env('VIGIL_NATS_REPLICAS').default('1'));
 }
 
-export interface ClusterFlags { nats?: string; clusterPrefix: string; partitions: string; leaseSeconds: string; replicas: string }
+export interface ClusterFlags { nats?: string; clusterPrefix: string; partitions: string; leaseSeconds: string; replicas: string; existing?: boolean }
 
 export async function openClusterFrom(o: ClusterFlags, name: string): Promise<Cluster> {
   if (!o.nats) fail('--nats <url> is required (or VIGIL_NATS): the NATS JetStream server of the cluster', 2);
   const num = (v: string, what: string) => { const n = Number(v); if (!Number.isFinite(n) || n <= 0) fail(`${what} must be a positive number (got ${v})`, 2); return n; };
   try {
-    return await Cluster.open({ servers: o.nats, prefix: o.clusterPrefix, partitions: num(o.partitions, '--partitions'), leaseMs: num(o.leaseSeconds, '--lease-seconds') * 1000, replicas: num(o.replicas, '--replicas'), name });
+    return await Cluster.open({ servers: o.nats, prefix: o.clusterPrefix, partitions: num(o.partitions, '--partitions'), leaseMs: num(o.leaseSeconds, '--lease-seconds') * 1000, replicas: num(o.replicas, '--replicas'), name, existing: o.existing });
   } catch (e) {
     return fail((e as Error).message, 1);
   }
