@@ -27,6 +27,12 @@ export interface HeldLease { partition: number; epoch: number; revision: number;
 
 export interface WorkerBeat { id: string; host: string; pid: number; startedAt: string; partitions: number[] }
 
+/** JetStream's "wrong last sequence" (API error 10071): a compare-and-set lost to another writer. */
+function isWrongRevision(e: unknown): boolean {
+  const x = e as { message?: string; api_error?: { err_code?: number }; code?: unknown };
+  return x?.api_error?.err_code === 10071 || /wrong last sequence/i.test(x?.message ?? '');
+}
+
 export class LeaseKeeper {
   readonly held = new Map<number, HeldLease>();
   private readonly startedAt = new Date().toISOString();
@@ -67,6 +73,9 @@ export class LeaseKeeper {
         l.revision = await this.cluster.leases.update(this.key(l.partition), this.value(), l.revision);
         l.renewedAt = Date.now();
       } catch (e) {
+        // another revision: someone else holds it now; anything else (a NATS node failing over)
+        // is tried again next round, and self-fencing stops the partition if it lasts a lease time
+        if (!isWrongRevision(e)) { this.log?.('warn', `partition ${l.partition}: lease not renewed (${(e as Error).message}); trying again`); continue; }
         this.log?.('warn', `partition ${l.partition}: lease lost (${(e as Error).message})`);
         this.drop(l, true);
       }
