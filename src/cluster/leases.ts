@@ -4,7 +4,7 @@
  *  2. renews each lease it holds by compare-and-set on the revision it last wrote — a failed
  *     update means someone else holds it now: the partition is dropped at once;
  *  3. computes the assignment of every partition over the live workers (partitions.ts `assign`,
- *     the same in every worker), gives up the partitions now meant for another (after its ingest
+ *     the same in every worker, sticky to the owners a watch of the leases bucket shows), gives up the partitions now meant for another (after its ingest
  *     loop has stopped, so nothing is left half-done) and tries to create the leases of the
  *     partitions meant for it (create-if-absent: it succeeds once the old owner released the
  *     lease, or once the dead owner's lease expired).
@@ -47,7 +47,23 @@ export class LeaseKeeper {
   private key(p: number): string { return `p.${p}`; }
   private value(): string { return JSON.stringify({ worker: this.workerId, at: new Date().toISOString() }); }
 
+  /** Partition → owner, as the leases bucket says (a watch; a dead owner's entry may linger until replaced: it is not live). */
+  private readonly current = new Map<number, string>();
+  private watch?: { stop(): void };
+
+  private async follow(): Promise<void> {
+    const it = await this.cluster.leases.watch();
+    this.watch = it;
+    for await (const e of it) {
+      const p = Number(e.key.slice(2));
+      if (e.operation === 'PUT') {
+        try { this.current.set(p, (JSON.parse(e.string()) as { worker: string }).worker); } catch { this.current.delete(p); }
+      } else this.current.delete(p);
+    }
+  }
+
   start(): void {
+    void this.follow().catch((e) => this.log?.('warn', `leases: watch ended (${(e as Error).message})`));
     const every = Math.max(200, Math.floor(this.cluster.leaseMs / 3));
     this.timer = setInterval(() => { void this.tick(); }, every);
     void this.tick();
@@ -84,7 +100,7 @@ export class LeaseKeeper {
     for await (const k of await this.cluster.workers.keys()) live.push(k);
     if (!live.includes(this.workerId)) live.push(this.workerId);
     this.live = live.sort();
-    const want = assign(this.live, this.cluster.partitions);
+    const want = assign(this.live, this.cluster.partitions, this.current);
     for (const l of this.held.values()) if (want.get(l.partition) !== this.workerId && l.state === 'owned') this.drop(l, false);
     for (const [p, w] of want) {
       if (w !== this.workerId || this.held.has(p)) continue;
@@ -119,6 +135,7 @@ export class LeaseKeeper {
   /** Gives every partition up (a clean stop: the others take them over at once, not after the lease time). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.watch?.stop();
     await this.ticking;
     const all = [...this.held.values()];
     await Promise.all(all.map(async (l) => {

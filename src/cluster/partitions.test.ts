@@ -34,3 +34,18 @@ test('assignment is balanced to within one, the same in every process, and moves
   assert.equal(assign([], 64).size, 0);
   assert.equal(new Set(assign(['only'], 8).values()).size, 1);
 });
+
+test('with the current owners given, a join moves only the joiner\'s share and a loss only the lost worker\'s partitions', () => {
+  const three = assign(['w-a', 'w-b', 'w-c'], 64);
+  const four = assign(['w-a', 'w-b', 'w-c', 'w-d'], 64, three);
+  assert.equal([...four].filter(([p, w]) => three.get(p) !== w).length, 16, 'exactly the 16 w-d takes');
+  assert.ok([...four].every(([p, w]) => w === 'w-d' || three.get(p) === w), 'nobody else swaps');
+  const two = assign(['w-a', 'w-b'], 64, three);
+  const lost = [...three].filter(([, w]) => w === 'w-c').map(([p]) => p);
+  assert.deepEqual([...two].filter(([p, w]) => three.get(p) !== w).map(([p]) => p), lost, 'only w-c\'s partitions move');
+  assert.deepEqual(assign(['w-a', 'w-b', 'w-c'], 64, three), three, 'the steady state is a fixed point');
+  // a current owner that is not live is ignored; an over-full owner gives its excess up
+  const skewed = new Map(Array.from({ length: 64 }, (_, p) => [p, 'w-a'] as [number, string]));
+  const spread = assign(['w-a', 'w-b'], 64, skewed);
+  assert.equal([...spread.values()].filter((w) => w === 'w-a').length, 32);
+});

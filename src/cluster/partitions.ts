@@ -39,34 +39,53 @@ export function partitionOfKey(key: string, partitions: number): number {
 }
 
 /**
- * Partition → worker, for a set of live workers. Each (worker, partition) pair has a score (a
- * hash); partitions propose to workers in their score order and a worker over its capacity turns
- * away its lowest-scored partition, which proposes to its next choice (deferred acceptance with
- * capacities). Capacities are ⌊P/W⌋, one more for P mod W of the workers, so loads differ by at
- * most one. The matching is stable, so when a worker joins or leaves mostly the partitions it
- * takes or gives move. Deterministic: the same workers give the same map in every process.
+ * Partition → worker, for a set of live workers, sticky to the current owners. Capacities are
+ * ⌊P/W⌋, one more for P mod W of the workers (those holding the most now), so loads differ by at
+ * most one. Each live worker keeps what it owns now, up to its capacity (the partitions it scores
+ * highest); the partitions left — a lost worker's, a worker's excess when one joins, those never
+ * owned — are matched to the workers with room by deferred acceptance on a per-(worker,
+ * partition) hash score (rendezvous). So when a worker leaves, only its partitions move, and when
+ * one joins, only its share. Deterministic: the same live workers and current owners give the
+ * same map in every process.
  */
-export function assign(workers: readonly string[], partitions: number): Map<number, string> {
+export function assign(workers: readonly string[], partitions: number, current?: ReadonlyMap<number, string>): Map<number, string> {
   const out = new Map<number, string>();
   const ws = [...new Set(workers)].sort();
   if (ws.length === 0 || partitions <= 0) return out;
+  const score = (w: string, p: number) => fnv1a(`${w}\u0000${p}`);
+  const live = new Set(ws);
+  const owned = new Map<string, number[]>(ws.map((w) => [w, []]));
+  for (const [p, w] of current ?? []) if (p >= 0 && p < partitions && live.has(w)) owned.get(w)!.push(p);
   const floor = Math.floor(partitions / ws.length);
   const extra = partitions % ws.length;
   const cap = new Map<string, number>();
-  [...ws].sort((a, b) => fnv1a(a) - fnv1a(b) || (a < b ? -1 : 1)).forEach((w, i) => cap.set(w, floor + (i < extra ? 1 : 0)));
-  const score = (w: string, p: number) => fnv1a(`${w}\u0000${p}`);
-  const prefs = Array.from({ length: partitions }, (_, p) => [...ws].sort((a, b) => score(b, p) - score(a, p) || (a < b ? -1 : 1)));
-  const next = new Array<number>(partitions).fill(0);
+  [...ws].sort((a, b) => owned.get(b)!.length - owned.get(a)!.length || fnv1a(a) - fnv1a(b) || (a < b ? -1 : 1))
+    .forEach((w, i) => cap.set(w, floor + (i < extra ? 1 : 0)));
   const held = new Map<string, number[]>(ws.map((w) => [w, []]));
-  const free = Array.from({ length: partitions }, (_, p) => partitions - 1 - p);
+  const taken = new Set<number>();
+  for (const w of ws) {
+    const keep = owned.get(w)!.sort((a, b) => score(w, b) - score(w, a)).slice(0, cap.get(w));
+    held.set(w, keep);
+    for (const p of keep) taken.add(p);
+  }
+  const prefs = new Map<number, string[]>();
+  const next = new Map<number, number>();
+  const free: number[] = [];
+  for (let p = partitions - 1; p >= 0; p--) if (!taken.has(p)) free.push(p);
   while (free.length > 0) {
     const p = free.pop()!;
-    const w = prefs[p][next[p]++];
+    let order = prefs.get(p);
+    if (!order) prefs.set(p, (order = [...ws].sort((a, b) => score(b, p) - score(a, p) || (a < b ? -1 : 1))));
+    const i = next.get(p) ?? 0;
+    next.set(p, i + 1);
+    const w = order[i];
     const mine = held.get(w)!;
     mine.push(p);
     if (mine.length > cap.get(w)!) {
-      let worst = 0;
-      for (let i = 1; i < mine.length; i++) if (score(w, mine[i]) < score(w, mine[worst])) worst = i;
+      // over capacity: turn away the lowest-scored partition it did not own before
+      const kept = new Set(owned.get(w));
+      let worst = -1;
+      for (let j = 0; j < mine.length; j++) if (!kept.has(mine[j]) && (worst < 0 || score(w, mine[j]) < score(w, mine[worst]))) worst = j;
       free.push(mine.splice(worst, 1)[0]);
     }
   }
