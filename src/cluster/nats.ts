@@ -7,6 +7,9 @@
  *  - KV `<prefix>_leases` (TTL = lease time): `p.<partition>` → the owning worker, renewed by
  *    compare-and-set; a dead owner's lease expires by itself;
  *  - KV `<prefix>_workers` (TTL = lease time): one heartbeat per live worker;
+ *  - stream `<PREFIX>_FINDINGS` (limits, 7 days): one event per finding a worker created or
+ *    updated, after its checkpoint committed (`findingId:count:updatedAt` as message id), for the
+ *    one server that runs the notifiers (singleton.ts);
  *  - KV `<prefix>_cluster`: `config`, the partition count and lease time fixed at creation.
  * Durable consumers `part-<partition>` (one per partition, filtered on its subject) are made by
  * the worker that takes the partition.
@@ -51,6 +54,8 @@ export class Cluster {
   get partitions(): number { return this.config.partitions; }
   get leaseMs(): number { return this.config.leaseMs; }
   get stream(): string { return `${this.prefix.toUpperCase()}_OBJECTS`; }
+  get findingsStream(): string { return `${this.prefix.toUpperCase()}_FINDINGS`; }
+  get findingsSubject(): string { return `${this.prefix}.finding`; }
   subject(partition: number): string { return `${this.prefix}.obj.${partition}`; }
   consumer(partition: number): string { return `part-${partition}`; }
 
@@ -93,6 +98,11 @@ export class Cluster {
         num_replicas: config.replicas, duplicate_window: ns(o.duplicateWindowMs ?? 3_600_000),
       };
       try { await jsm.streams.info(stream); } catch { await jsm.streams.add(cfg); }
+      const findings = `${prefix.toUpperCase()}_FINDINGS`;
+      try { await jsm.streams.info(findings); } catch {
+        await jsm.streams.add({ name: findings, subjects: [`${prefix}.finding`], retention: RetentionPolicy.Limits, storage: StorageType.File,
+          num_replicas: config.replicas, duplicate_window: ns(3_600_000), max_age: ns(7 * 86_400_000) });
+      }
       const leases = await kvm.create(`${prefix}_leases`, { history: 1, ttl: config.leaseMs, replicas: config.replicas });
       const workers = await kvm.create(`${prefix}_workers`, { history: 1, ttl: config.leaseMs, replicas: config.replicas });
       return new Cluster(nc, jetstream(nc), jsm, leases, workers, config, prefix);
@@ -104,7 +114,7 @@ export class Cluster {
 
   /** Removes the stream and buckets (tests, `vigil cluster reset`). */
   async destroy(): Promise<void> {
-    for (const s of [this.stream, `KV_${this.prefix}_leases`, `KV_${this.prefix}_workers`, `KV_${this.prefix}_cluster`]) await this.jsm.streams.delete(s).catch(() => undefined);
+    for (const s of [this.stream, this.findingsStream, `KV_${this.prefix}_leases`, `KV_${this.prefix}_workers`, `KV_${this.prefix}_cluster`]) await this.jsm.streams.delete(s).catch(() => undefined);
   }
 
   async close(): Promise<void> {

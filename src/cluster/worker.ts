@@ -17,6 +17,7 @@ import type { Cluster } from './nats.js';
 import { LeaseKeeper } from './leases.js';
 import { PartitionSource } from './partition-source.js';
 import { partitionStore } from './partition-store.js';
+import { publishFindings } from './finding-events.js';
 
 export interface WorkerOptions extends Omit<IngestOptions, 'store' | 'sources'> {
   cluster: Cluster;
@@ -95,7 +96,14 @@ export class Worker {
     });
     const source = new PartitionSource(c, partition, { batch: this.o.batch });
     const { cluster: _c, store, id: _i, batch: _b, ...rest } = this.o;
-    const ingestor = new Ingestor({ ...rest, intel: this.intel, store: partitionStore(store, partition, () => epoch), sources: [source], commitEvery: this.o.batch ?? rest.commitEvery });
+    const ingestor = new Ingestor({
+      ...rest, intel: this.intel, store: partitionStore(store, partition, () => epoch), sources: [source], commitEvery: this.o.batch ?? rest.commitEvery,
+      onCommit: async (n) => {
+        await rest.onCommit?.(n);
+        // for the server that notifies; its recover() covers new findings if this is lost
+        if (n.created.length || n.updated.length) await publishFindings(c, n.created, n.updated).catch((e: Error) => this.o.log?.('warn', `partition ${partition}: finding events not published (${e.message})`));
+      },
+    });
     await ingestor.start();
     this.owned.set(partition, { ingestor, source, epoch, since: new Date().toISOString() });
     this.o.log?.('info', `partition ${partition}: taken (epoch ${epoch})`);

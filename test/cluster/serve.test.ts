@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,9 +59,14 @@ test('two serve --nats replicas list the same folder, one worker detects: each o
   const open = async () => { const c = await Cluster.open({ servers: nats.url, prefix: 'serve', partitions: 8, leaseMs: 2000 }); clusters.push(c); return c; };
   const servers: RunningServer[] = [];
   let worker: Worker | undefined;
+  // a webhook both replicas are configured with: only the one holding the notify task sends
+  const events: { id: string; type: string }[] = [];
+  const hook = createServer((req, res) => { let b = ''; req.on('data', (c) => (b += c)); req.on('end', () => { const e = JSON.parse(b); events.push({ id: e.detail.id, type: e.detail.type }); res.end('ok'); }); });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
   try {
     for (let i = 0; i < 2; i++) {
       const config = loadServeConfig({ db, port: '0', adminAccount: '111111111111', watch: [logs] }, env);
+      config.notifiers = [{ type: 'webhook', url: `http://127.0.0.1:${(hook.address() as { port: number }).port}/e` }];
       servers.push(await startServer(config, { logger: false, continuous: { cluster: await open() } }));
     }
     const store = await openStore(db);
@@ -77,6 +83,11 @@ test('two serve --nats replicas list the same folder, one worker detects: each o
     assert.equal(p0.duplicates + p1.duplicates, files.length, 'and dropped once as a repeat');
     await until('every notice acknowledged', async () => (await pendingNotices(admin)) === 0 && (await store.ingestionSummary()).reduce((n, k) => n + k.objects, 0) === files.length);
     for (const s of servers) assert.deepEqual(await listAll(s), expected, `ListFindings at ${s.url}`);
+    const all = (await store.queryFindings({ limit: 100_000 })).map((f) => f.id).sort();
+    await until('a webhook event per new finding', () => events.length >= all.length);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(events.map((e) => e.id).sort(), all, 'each new finding notified once, by one replica');
+    assert.equal(servers.filter((s) => s.continuous.notifications).length, 1, 'one replica runs the notifiers');
 
     await until('the cluster view has the worker', () => servers[0].continuous.view().cluster?.status?.workers.length === 1);
     const metrics = await (await fetch(`${servers[0].url}/vigil/metrics`)).text();
@@ -92,6 +103,7 @@ test('two serve --nats replicas list the same folder, one worker detects: each o
   } finally {
     await worker?.stop();
     for (const s of servers) await s.stop();
+    hook.close();
     await clusters[0]?.destroy();
     for (const c of clusters) await c.close();
     await nats.stop();

@@ -17,6 +17,10 @@ import { Exporter } from '../../export/index.js';
 import type { Cluster } from '../../cluster/nats.js';
 import { Publisher, type PublisherSourceView } from '../../cluster/publisher.js';
 import { StatusCache, type ClusterStatus } from '../../cluster/status.js';
+import { Singleton } from '../../cluster/singleton.js';
+import { FindingEventsReader } from '../../cluster/finding-events.js';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 
 export interface ContinuousHandle {
   ingestor?: Ingestor;
@@ -72,29 +76,58 @@ export async function startContinuous(config: ServeConfig, store: Store, intel: 
     if (ids.has(s.id)) throw new Error(`sources: ${s.id} appears twice (give one an \`id\`)`);
     ids.add(s.id);
   }
+  const exporter = new Exporter({ store, retentionDays: config.retentionDays, log: o.log, tickMs: o.exportTickMs });
   let ingestor: Ingestor | undefined;
   let publisher: Publisher | undefined;
   let status: StatusCache | undefined;
-  // in a cluster the workers commit findings, so they notify
-  const notifications = o.cluster ? undefined : await startNotifications(config, store, o);
+  const tasks: Singleton[] = [];
+  let notifications: Notifications | undefined;
   if (o.cluster) {
-    publisher = new Publisher({ cluster: o.cluster, sources, log: o.log });
+    const cluster = o.cluster;
+    publisher = new Publisher({ cluster, sources, log: o.log });
     publisher.start();
-    status = new StatusCache(o.cluster);
+    status = new StatusCache(cluster);
     status.start();
-  } else if (sources.length) {
+    // one server of the cluster notifies (from the workers' finding events) and one exports
+    const me = `serve-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    if (config.notifiers.length) {
+      config.notifiers.forEach((c) => makeNotifier(c as never));
+      tasks.push(new Singleton(cluster, 'notify', me, () => {
+        let reader: FindingEventsReader | undefined;
+        return {
+          start: async () => {
+            notifications = await startNotifications(config, store, o);
+            reader = new FindingEventsReader(cluster, notifications!, o.log);
+            await reader.start();
+          },
+          stop: async () => { await reader?.stop(); await notifications?.close(); notifications = undefined; },
+        };
+      }, o.log));
+    }
+    tasks.push(new Singleton(cluster, 'export', me, () => ({
+      start: async () => { exporter.start(); void exporter.run().catch((e) => o.log?.('error', `export: ${(e as Error).message}`)); },
+      stop: () => exporter.stop(),
+    }), o.log));
+  } else {
+    notifications = await startNotifications(config, store, o);
+  }
+  if (!o.cluster && sources.length) {
+    const n = notifications;
     ingestor = new Ingestor({
       store, sources, intel: intelFor(store, intel, o.log), defaultRegion: config.region, log: o.log,
-      onCommit: notifications ? (n) => notifications.onCommit(n.created, n.updated) : undefined,
+      onCommit: n ? (c) => n.onCommit(c.created, c.updated) : undefined,
     });
     await ingestor.start();
   }
-  // publishing destinations (made through the API) and retention run whether or not sources are configured
-  const exporter = new Exporter({ store, retentionDays: config.retentionDays, log: o.log, tickMs: o.exportTickMs });
-  exporter.start();
-  void exporter.run().catch((e) => o.log?.('error', `export: ${(e as Error).message}`));
+  // publishing destinations (made through the API) and retention run whether or not sources are
+  // configured (in a cluster, on the one server holding the `export` task)
+  if (o.cluster) for (const t of tasks) t.start();
+  else {
+    exporter.start();
+    void exporter.run().catch((e) => o.log?.('error', `export: ${(e as Error).message}`));
+  }
   const handle: ContinuousHandle = {
-    ingestor, publisher, notifications, exporter,
+    ingestor, publisher, get notifications() { return notifications; }, exporter,
     view: () => ({
       sources: ingestor?.view() ?? [], notifiers: notifications?.stats ?? [],
       ...(publisher ? { cluster: { status: status?.last, statusError: status?.lastError, publishing: publisher.view() } } : {}),
@@ -102,10 +135,13 @@ export async function startContinuous(config: ServeConfig, store: Store, intel: 
     async stop() {
       liveHandles.delete(handle);
       status?.stop();
+      for (const t of tasks) await t.stop();
       await publisher?.stop();
       await ingestor?.stop();
-      await notifications?.close();
-      await exporter.stop();
+      if (!o.cluster) {
+        await notifications?.close();
+        await exporter.stop();
+      }
     },
   };
   liveHandles.add(handle);
