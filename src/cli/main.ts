@@ -13,6 +13,9 @@ import { registerQuarantine } from './commands/quarantine.js';
 import { registerKeys } from './commands/keys.js';
 import { registerWorker } from './commands/worker.js';
 
+// `vigil … | head`: a reader that stops early is not an error
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('vigil')

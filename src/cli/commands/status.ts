@@ -55,8 +55,9 @@ async function fromDb(db: string): Promise<StatusView> {
 const ago = (s?: number) => (s === undefined ? '–' : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} d`);
 
 export function printStatus(v: StatusView): string {
-  const out: string[] = [`Ingestion health (${v.from})`, ''];
-  if (v.sources.length === 0) out.push('No continuous sources (start `vigil serve --watch DIR` or configure `sources`).');
+  const out: string[] = [v.cluster && !v.sources.length ? `Cluster health (${v.from})` : `Ingestion health (${v.from})`, ''];
+  if (v.sources.length === 0 && v.cluster) out.pop();
+  else if (v.sources.length === 0) out.push('No continuous sources (start `vigil serve --watch DIR` or configure `sources`).');
   else {
     out.push(table(['Source', 'Objects', 'Records', 'Read', 'Bad', 'Lag', 'CloudTrail gaps', 'Retries', 'Quarantined', 'Last error'], v.sources.map((s) => [
       s.id, `${s.objects.read}${s.objects.alreadyProcessed ? ` (+${s.objects.alreadyProcessed} seen)` : ''}${s.objects.failed ? ` ${s.objects.failed} failed` : ''}`,
