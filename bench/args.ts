@@ -35,6 +35,12 @@ export interface BenchArgs {
   hostile: boolean;
   /** Hostile slow HTTP clients against vigil serve (bench/slow-clients.ts); 0 = off, never in --smoke. */
   slowClients: number;
+  /** Cluster simulation (bench/cluster/sim.ts): pure computation, fast. */
+  clusterSim: boolean;
+  /** Cluster throughput with 1 and 2 `vigil worker`s (bench/cluster/throughput.ts); never in --smoke. */
+  cluster: boolean;
+  /** Store of the cluster throughput run (default: a SQLite file per run). */
+  clusterStore?: string;
   soak: { speed?: number; sampleSeconds?: number; tickSeconds?: number; toleranceMbPerHour?: number; heapSnapshots?: boolean; keep?: boolean; prune?: boolean };
   /** Print results.json on stdout instead of the tables. */
   json: boolean;
@@ -51,7 +57,10 @@ export const USAGE = `npm run bench -- [flags]
                      behavior (per-instance network baselines on vs off), latency (watched folder → finding → notification),
                      soak (vigil serve --watch under steady load: memory, lag and API latency over time),
                      hostile (peak memory and time of vigil scan on a gzip bomb, 1 GB lines, a 1M-deep array),
-                     slow-clients (500 slow HTTP clients against vigil serve: memory and a good client's p99; not in --smoke)
+                     slow-clients (500 slow HTTP clients against vigil serve: memory and a good client's p99; not in --smoke),
+                     cluster (records/s with 1 and 2 vigil workers on a private nats-server; not in --smoke),
+                     cluster-sim (1,000 skewed accounts on 100 workers: balance and partitions moved on a loss and a join)
+  --cluster-store URL  store of the cluster workload (default a SQLite file; postgres://… for PostgreSQL)
   --api-findings N   findings stored for the API workload (default 1000000; --smoke 20000)
   --baseline-events N, --baseline-principals N
                      size of the baseline workload (default 5000000 events of 50000 principals; --smoke 50000 of 2000)
@@ -90,7 +99,7 @@ function positiveNumber(flag: string, v: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, slowClients: 500, soak: {}, json: false };
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, slowClients: 500, clusterSim: true, cluster: true, soak: {}, json: false };
   let apiGiven: number | undefined;
   let baselineGiven: number | undefined, principalsGiven: number | undefined;
   let flowsGiven: number | undefined, instancesGiven: number | undefined;
@@ -116,9 +125,11 @@ export function parseArgs(argv: string[]): BenchArgs {
         if (!names.includes('soak')) a.soakMinutes = 0;
         a.hostile = names.includes('hostile');
         if (!names.includes('slow-clients')) a.slowClients = 0;
-        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile', 'slow-clients'].includes(k)).map((k) => {
+        a.clusterSim = names.includes('cluster-sim');
+        a.cluster = names.includes('cluster');
+        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile', 'slow-clients', 'cluster', 'cluster-sim'].includes(k)).map((k) => {
           const kind = ALIASES[k];
-          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile, slow-clients)`);
+          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile, slow-clients, cluster, cluster-sim)`);
           return kind;
         });
         break;
@@ -142,6 +153,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--soak-keep': a.soak.keep = true; break;
       case '--soak-prune': a.soak.prune = true; break;
       case '--json': a.json = true; break;
+      case '--cluster-store': a.clusterStore = value(); break;
       case '--seed': a.seed = positiveInt(flag, value()); break;
       case '--out': a.out = value(); break;
       case '--regen': a.regenerate = true; break;
@@ -154,6 +166,7 @@ export function parseArgs(argv: string[]): BenchArgs {
   }
   if (a.smoke && !runsGiven) a.runs = 1;
   if (a.smoke) a.slowClients = 0; // its timeouts take ~50 s: never part of the smoke run
+  if (a.smoke) a.cluster = false; // worker processes and a nats-server: the cluster tests cover it
   if (a.apiFindings) a.apiFindings = apiGiven ?? (a.smoke ? 20_000 : 1_000_000);
   if (a.baselineEvents) {
     a.baselineEvents = baselineGiven ?? (a.smoke ? 50_000 : 5_000_000);

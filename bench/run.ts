@@ -23,6 +23,8 @@ import { printLatencyBench, runLatencyBench, type LatencyBench } from './latency
 import { SOAK_SMOKE, printSoakBench, runSoakBench, type SoakBench } from './soak/run.js';
 import { printHostileBench, runHostileBench, type HostileBench } from './hostile/run.js';
 import { printSlowClients, runSlowClients, type SlowClientsResult } from './slow-clients.js';
+import { printClusterSim, runClusterSim, type ClusterSim } from './cluster/sim.js';
+import { printClusterThroughput, runClusterThroughput, type ClusterThroughput } from './cluster/throughput.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -99,6 +101,17 @@ async function main(): Promise<number> {
     process.stderr.write('done\n');
   }
 
+  let clusterSim: ClusterSim | undefined;
+  if (args.clusterSim) clusterSim = runClusterSim(args.smoke ? [128, 1024] : undefined, args.smoke ? [1.1] : undefined);
+
+  let cluster: ClusterThroughput | undefined;
+  if (args.cluster) {
+    const sizes = { cloudtrail: args.records.cloudtrail ?? 200_000, vpcflow: args.records.vpcflow ?? 1_000_000, dns: args.records.dns ?? 300_000 };
+    process.stderr.write(`cluster: 1 and 2 vigil workers over ${Object.values(sizes).reduce((n, x) => n + x, 0).toLocaleString('en-US')} records … `);
+    cluster = await runClusterThroughput(out, sizes, args.seed, args.clusterStore);
+    process.stderr.write('done\n');
+  }
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
@@ -113,10 +126,12 @@ async function main(): Promise<number> {
   if (soak) print(`\n${printSoakBench(soak)}`);
   if (hostile) print(`\n${printHostileBench(hostile)}`);
   if (slowClients) print(`\n${printSlowClients(slowClients)}`);
+  if (clusterSim) print(`\n${printClusterSim(clusterSim)}`);
+  if (cluster) print(`\n${printClusterThroughput(cluster)}`);
   const resultsPath = join(out, 'results.json');
   const results = {
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile, slowClients,
+    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile, slowClients, clusterSim, cluster,
   };
   writeFileSync(resultsPath, JSON.stringify(results, null, 2));
   if (args.json) console.log(JSON.stringify(results, null, 2));
