@@ -26,7 +26,7 @@ class NoticedObject implements SourceObject {
 export interface PartitionSourceOptions {
   /** Notices fetched per poll (default 25, the ingest loop's checkpoint size). */
   batch?: number;
-  /** How long a fetch waits for the first notice (ms, default 1000). */
+  /** How long a poll waits for the first notice when there is none (ms, default 2000; a handover waits for it at most once). */
   waitMs?: number;
 }
 
@@ -49,8 +49,14 @@ export class PartitionSource implements ContinuousSource {
     if (this.stopped) return [];
     this.consumer ??= await this.cluster.js.consumers.get(this.cluster.stream, this.cluster.consumer(this.partition));
     const out: SourceObject[] = [];
-    const msgs = await this.consumer.fetch({ max_messages: this.o.batch ?? 25, expires: this.o.waitMs ?? 1000 });
-    for await (const m of msgs) {
+    // wait for the first notice, then take exactly what is already waiting behind it (up to a
+    // batch): a fetch asking for more than is there would hold the poll until it expires
+    const first = await this.consumer.next({ expires: this.o.waitMs ?? 2000 });
+    if (!first) return out;
+    const got: JsMsg[] = [first];
+    const more = Math.min((this.o.batch ?? 25) - 1, first.info.pending);
+    if (more > 0) for await (const m of await this.consumer.fetch({ max_messages: more, expires: 2000 })) got.push(m);
+    for (const m of got) {
       this.stats.fetched++;
       try {
         const n = parseNotice(m.data);
