@@ -14,7 +14,8 @@
  *
  * Retention: findings last updated more than `retentionDays` ago are written to every
  * destination of their detector that has not got that version yet (archived ones included: they
- * are about to go), then deleted.
+ * are about to go), then deleted — by whole partitions where the store keeps them (PostgreSQL's
+ * monthly partitions), otherwise finding by finding.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Finding } from '../core/index.js';
 import type { Store } from '../store/index.js';
+import { hasFindingPartitions } from '../store/types.js';
 import { FREQUENCY_MS, type Frequency } from '../notify/index.js';
 
 export interface DestinationDoc {
@@ -199,24 +201,48 @@ export class Exporter {
     }
   }
 
-  /** Exports (where a destination lacks them) and deletes findings older than the retention. */
+  /**
+   * Exports (where a destination lacks them) and deletes findings older than the retention. A
+   * store that keeps findings in created-time partitions drops the partitions that have wholly
+   * expired (after the same export); what is left is deleted finding by finding.
+   */
   private async retention(dests: DestinationDoc[]): Promise<ExportRun['retained']> {
     const cutoff = this.now() - this.o.retentionDays * DAY;
     const out = { deleted: 0, exported: 0 };
-    for (;;) {
-      const page = await this.o.store.pageFindings({ criteria: { criterion: { updatedAt: { lt: cutoff } } }, sort: { attribute: 'updatedAt', order: 'ASC' }, limit: PAGE });
-      if (page.findings.length === 0) break;
-      for (const d of dests) {
-        if (d.status === 'STOPPED') continue;
-        const cur = await this.o.store.getDoc<Cursor>('export-cursor', d.destinationId);
-        const missing = page.findings.filter((f) => f.service.detectorId === d.detectorId && Date.parse(f.updatedAt) > (cur?.updated ?? 0));
-        // a destination that cannot be written keeps the findings: nothing is deleted unexported
-        await this.write(d, missing);
-        out.exported += missing.length;
+    const store = this.o.store;
+    if (hasFindingPartitions(store)) {
+      const before = new Date(cutoff).toISOString();
+      for (const part of await store.expiredFindingPartitions(before)) {
+        const criterion = { createdAt: { gte: Date.parse(part.createdFrom), lt: Date.parse(part.createdTo) }, updatedAt: { lt: cutoff } };
+        for (let cursor: number | undefined = 0; cursor !== undefined;) {
+          const page = await store.pageFindings({ criteria: { criterion }, sort: { attribute: 'updatedAt', order: 'ASC' }, limit: PAGE, cursor });
+          out.exported += await this.exportBeforeDeleting(dests, page.findings);
+          cursor = page.cursor;
+        }
+        out.deleted += await store.dropFindingPartition(part, before);
       }
-      out.deleted += await this.o.store.deleteFindings(page.findings.map((f) => f.id));
+    }
+    for (;;) {
+      const page = await store.pageFindings({ criteria: { criterion: { updatedAt: { lt: cutoff } } }, sort: { attribute: 'updatedAt', order: 'ASC' }, limit: PAGE });
+      if (page.findings.length === 0) break;
+      out.exported += await this.exportBeforeDeleting(dests, page.findings);
+      out.deleted += await store.deleteFindings(page.findings.map((f) => f.id));
     }
     if (out.deleted) this.o.log?.('info', `retention: ${out.deleted} finding(s) older than ${this.o.retentionDays} days deleted (${out.exported} exported first)`);
     return out;
+  }
+
+  /** Writes expiring findings to each destination that has not got their version yet; how many were written. */
+  private async exportBeforeDeleting(dests: DestinationDoc[], findings: Finding[]): Promise<number> {
+    let exported = 0;
+    for (const d of dests) {
+      if (d.status === 'STOPPED') continue;
+      const cur = await this.o.store.getDoc<Cursor>('export-cursor', d.destinationId);
+      const missing = findings.filter((f) => f.service.detectorId === d.detectorId && Date.parse(f.updatedAt) > (cur?.updated ?? 0));
+      // a destination that cannot be written keeps the findings: nothing is deleted unexported
+      await this.write(d, missing);
+      exported += missing.length;
+    }
+    return exported;
   }
 }

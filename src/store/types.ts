@@ -1,5 +1,5 @@
 /**
- * The store interface every backend implements (SQLite embedded; PostgreSQL later) and the
+ * The store interface every backend implements (SQLite embedded, PostgreSQL for a cluster) and the
  * conformance suite in testing/store-conformance.ts checks. All writes of one checkpoint go through
  * `commit`, atomically: findings, processed objects and detector state land together or not
  * at all, so a crash never leaves findings counted for an object the next run will read again.
@@ -141,4 +141,36 @@ export interface Store {
   putIntelList(list: IntelList): Promise<void>;
   deleteIntelList(id: string): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** A range of findings a store keeps apart by created time (FindingPartitions). */
+export interface FindingPartition {
+  /** The store's name for it (for messages and dropFindingPartition). */
+  name: string;
+  /** Created-time range it holds, ISO-8601: createdFrom ≤ createdAt < createdTo. */
+  createdFrom: string;
+  createdTo: string;
+  findings: number;
+}
+
+/**
+ * An optional capability: a store that keeps findings in created-time partitions, so retention
+ * can remove a whole partition at once instead of deleting row by row. Shared code asks whether a
+ * store has it (hasFindingPartitions), never which store it is; deleteFindings stays correct for
+ * whatever is left (findings outside droppable partitions).
+ */
+export interface FindingPartitions {
+  /** The partitions every finding of which was last updated before `before` (ISO-8601), oldest first. */
+  expiredFindingPartitions(before: string): Promise<FindingPartition[]>;
+  /**
+   * Drops a partition expiredFindingPartitions returned, with its findings, if it is still
+   * expired (checked again under a lock: a finding updated since keeps it); returns the number of
+   * findings removed, 0 when it was kept.
+   */
+  dropFindingPartition(p: FindingPartition, before: string): Promise<number>;
+}
+
+export function hasFindingPartitions(s: Store): s is Store & FindingPartitions {
+  const x = s as Partial<FindingPartitions>;
+  return typeof x.expiredFindingPartitions === 'function' && typeof x.dropFindingPartition === 'function';
 }

@@ -1,11 +1,16 @@
 /**
- * The store conformance suite: what every Store backend must do. Each backend's test calls
- * `storeConformance(name, open)`; the PostgreSQL store will run the same suite.
+ * The store conformance suite: what every Store backend must do, every method of the interface.
+ * Each backend's test calls `storeConformance(name, open)` with a function that opens a store
+ * over an empty database (SQLite: a new in-memory one; PostgreSQL: a new schema).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../core/index.js';
 import type { Store } from '../store/types.js';
+import { FencedError } from '../store/types.js';
+import { compileCriteria, type FindingCriteria } from '../findings/criteria.js';
+import { resourceIdOf } from '../findings/resource-id.js';
+import { Exporter } from '../export/index.js';
 
 export function sampleFinding(id: string, over: { type?: string; severity?: number; accountId?: string; archived?: boolean; updatedAt?: string } = {}): Finding {
   return {
@@ -117,7 +122,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     await s.putIntelList(list);
     await s.putIntelList({ ...list, status: 'ERROR', statusReason: 'HTTP 404' });
     assert.deepEqual((await s.listIntelLists()).map((l) => [l.name, l.status, l.statusReason]), [['Tor exits', 'ERROR', 'HTTP 404']]);
-    await assert.rejects(s.putIntelList({ ...list, id: 'd'.repeat(32) }), /UNIQUE/);
+    await assert.rejects(s.putIntelList({ ...list, id: 'd'.repeat(32) }), /unique/i);
     assert.equal(await s.deleteIntelList(list.id), true);
     assert.deepEqual(await s.listIntelLists(), []);
     await s.close();
@@ -241,6 +246,241 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     await s.commit({ usage: [row] });
     assert.deepEqual(await s.usage(['111122223333']), [{ ...row, events: 20, bytes: 2000 }]);
     assert.deepEqual(await s.usage(['999999999999']), []);
+    await s.close();
+  });
+
+  /** 40 findings over 3 accounts, 2 regions, 4 types, 5 severities, 2 resource kinds, with ties in update time. */
+  const corpus = (): Finding[] => {
+    const types = ['Impact:EC2/PortSweep', 'Recon:EC2/Portscan', 'Trojan:EC2/BlackholeTraffic', 'UnauthorizedAccess:IAMUser/ConsoleLogin'];
+    const accounts = ['111122223333', '444455556666', '777788889999'];
+    return Array.from({ length: 40 }, (_, i) => {
+      const f = sampleFinding(i.toString(16).padStart(32, '0'), { type: types[i % 4], severity: [2, 5, 5.5, 7.2, 8][i % 5], accountId: accounts[i % 3],
+        archived: i % 7 === 0, updatedAt: `2026-03-0${1 + (i % 6)}T10:00:00.000Z` });
+      f.region = i % 5 === 1 ? 'eu-west-1' : 'us-east-1';
+      f.service.count = 1 + ((i * 7) % 11);
+      f.title = `title ${(i * 13) % 17}`;
+      f.resource = i % 2
+        ? { resourceType: 'AccessKey', accessKeyDetails: { accessKeyId: `AKIA${i % 5}`, userName: i % 3 ? 'alice' : 'bob' } }
+        : { resourceType: 'Instance', instanceDetails: { instanceId: `i-${i % 6}` } };
+      return f;
+    });
+  };
+
+  test(`${name}: every page of a listing, followed by its cursor, is the whole sorted answer once (criteria in SQL and per row, each sort)`, async () => {
+    const s = await fresh();
+    const fs = corpus();
+    await s.commit({ findings: fs });
+    const sortValue: Record<string, (f: Finding) => string | number> = {
+      updatedAt: (f) => f.updatedAt, severity: (f) => f.severity, 'service.count': (f) => f.service.count, type: (f) => f.type, title: (f) => f.title,
+    };
+    const cases: { attribute: string; order: 'ASC' | 'DESC'; limit: number; criteria?: FindingCriteria; region?: string; accountIds?: string[] }[] = [
+      { attribute: 'updatedAt', order: 'DESC', limit: 7 },
+      { attribute: 'severity', order: 'ASC', limit: 5, region: 'us-east-1', criteria: { criterion: { 'service.archived': { eq: ['false'] } } } },
+      { attribute: 'service.count', order: 'DESC', limit: 4, criteria: { criterion: { type: { neq: ['Recon:EC2/Portscan'] }, title: { matches: ['title 1*'] } } } },
+      { attribute: 'title', order: 'ASC', limit: 6, accountIds: ['111122223333', '444455556666'] },
+      { attribute: 'type', order: 'DESC', limit: 3, criteria: { criterion: { 'resource.accessKeyDetails.userName': { eq: ['alice'] }, severity: { gte: 5 } } } },
+      { attribute: 'updatedAt', order: 'ASC', limit: 2, criteria: { criterion: { 'resource.accessKeyDetails.accessKeyId': { neq: ['AKIA1'] }, 'resource.resourceType': { eq: ['AccessKey'] } } } },
+    ];
+    for (const c of cases) {
+      const keep = compileCriteria(c.criteria);
+      const expected = fs.map((f, i) => ({ f, i })).filter(({ f }) => keep(f) && (!c.region || f.region === c.region) && (!c.accountIds || c.accountIds.includes(f.accountId)))
+        .sort((a, b) => {
+          const x = sortValue[c.attribute](a.f), y = sortValue[c.attribute](b.f);
+          const cmp = x < y ? -1 : x > y ? 1 : a.i - b.i; // ties in insertion order
+          return c.order === 'ASC' ? cmp : -cmp;
+        }).map(({ f }) => f.id);
+      const got: string[] = [];
+      let cursor: number | undefined, pages = 0;
+      do {
+        const page = await s.pageFindings({ criteria: c.criteria, region: c.region, accountIds: c.accountIds, sort: { attribute: c.attribute, order: c.order }, limit: c.limit, cursor });
+        assert.ok(page.findings.length <= c.limit, 'a page holds at most the limit');
+        got.push(...page.findings.map((f) => f.id));
+        cursor = page.cursor;
+        assert.ok(++pages <= 41, 'paging ends');
+      } while (cursor !== undefined);
+      assert.ok(expected.length > c.limit, `the case pages (${JSON.stringify(c)})`);
+      assert.deepEqual(got, expected, JSON.stringify(c));
+    }
+    assert.deepEqual((await s.pageFindings({ accountIds: [], limit: 10 })).findings, []);
+    const first = await s.pageFindings({ limit: 40 });
+    assert.equal(first.findings.length, 40);
+    assert.equal(first.cursor, undefined, 'no cursor when nothing follows');
+    await s.close();
+  });
+
+  test(`${name}: statistics by each group (criteria in SQL and per row) count, date and order as the findings say`, async () => {
+    const s = await fresh();
+    const fs = corpus();
+    await s.commit({ findings: fs });
+    const keyOf = { ACCOUNT: (f: Finding) => f.accountId, DATE: (f: Finding) => f.updatedAt.slice(0, 10), FINDING_TYPE: (f: Finding) => f.type,
+      RESOURCE: (f: Finding) => resourceIdOf(f), SEVERITY: (f: Finding) => String(f.severity) };
+    const criterias: (FindingCriteria | undefined)[] = [undefined, { criterion: { 'service.archived': { eq: ['false'] } } },
+      { criterion: { title: { matches: ['title 1*'] } } }, { criterion: { 'resource.accessKeyDetails.userName': { eq: ['alice'] } } }];
+    for (const groupBy of ['ACCOUNT', 'DATE', 'FINDING_TYPE', 'RESOURCE', 'SEVERITY'] as const) {
+      for (const criteria of criterias) {
+        for (const [order, limit] of [['DESC', 100], ['ASC', 3]] as const) {
+          const keep = compileCriteria(criteria);
+          const m = new Map<string, { total: number; last: string }>();
+          for (const f of fs.filter((x) => keep(x) && x.region === 'us-east-1')) {
+            const g = m.get(keyOf[groupBy](f)) ?? { total: 0, last: '' };
+            g.total++;
+            if (f.updatedAt > g.last) g.last = f.updatedAt;
+            m.set(keyOf[groupBy](f), g);
+          }
+          const expected = [...m].sort((a, b) => (order === 'ASC' ? a[1].total - b[1].total : b[1].total - a[1].total) || (a[0] < b[0] ? -1 : 1))
+            .slice(0, limit).map(([k, g]) => [k, g.total, g.last]);
+          const got = await s.findingStatistics({ region: 'us-east-1', criteria, groupBy, order, limit });
+          assert.deepEqual(got.map((r) => [r.key, r.total, r.lastGeneratedAt]), expected, `${groupBy} ${order} ${JSON.stringify(criteria)}`);
+        }
+      }
+    }
+    assert.deepEqual(await s.findingStatistics({ accountIds: [], groupBy: 'ACCOUNT', order: 'DESC', limit: 10 }), []);
+    assert.deepEqual(await s.findingAccounts('eu-west-1'), [...new Set(fs.filter((f) => f.region === 'eu-west-1').map((f) => f.accountId))].sort());
+    await s.close();
+  });
+
+  test(`${name}: feedback is set, replaced and cleared in the stored JSON; unknown ids change nothing`, async () => {
+    const s = await fresh();
+    const [a, b] = [sampleFinding('e'.repeat(32)), sampleFinding('f'.repeat(32), { archived: true })];
+    await s.commit({ findings: [a, b] });
+    assert.equal(await s.setFeedback([a.id, b.id, 'nope'], 'USEFUL'), 2);
+    assert.equal(await s.setFeedback(['nope'], 'USEFUL'), 0);
+    assert.deepEqual((await s.getFindings([a.id, b.id])).map((f) => f.service.userFeedback), ['USEFUL', 'USEFUL']);
+    await s.setFeedback([a.id], 'NOT_USEFUL');
+    assert.equal((await s.getFindings([a.id]))[0].service.userFeedback, 'NOT_USEFUL');
+    assert.equal(await s.setFeedback([b.id], undefined), 1);
+    const [cleared] = await s.getFindings([b.id]);
+    assert.equal('userFeedback' in cleared.service, false);
+    assert.equal(cleared.service.archived, true, 'feedback leaves the rest of the finding as it was');
+    assert.deepEqual(cleared, b);
+    await s.close();
+  });
+
+  test(`${name}: documents are replaced by kind and id, listed in id order, filed under their account`, async () => {
+    const s = await fresh();
+    await s.putDoc('member', 'm2', '111122223333', { n: 2 });
+    await s.putDoc('member', 'm1', '111122223333', { n: 1 });
+    await s.putDoc('tags', 'm1', '111122223333', { other: true });
+    assert.deepEqual(await s.listDocs('member'), [{ n: 1 }, { n: 2 }]);
+    await s.putDoc('member', 'm1', '444455556666', { n: 10 });
+    assert.deepEqual(await s.listDocs('member', '111122223333'), [{ n: 2 }]);
+    assert.deepEqual(await s.listDocs('member', '444455556666'), [{ n: 10 }]);
+    assert.deepEqual(await s.getDoc('tags', 'm1'), { other: true }, 'kinds are apart');
+    assert.equal(await s.deleteDoc('member', 'nope'), false);
+    assert.equal(await s.deleteDoc('member', 'm1'), true);
+    assert.deepEqual(await s.getDoc('tags', 'm1'), { other: true });
+    assert.deepEqual(await s.listDocs('nothing'), []);
+    await s.close();
+  });
+
+  test(`${name}: usage rows add up within a batch and across batches; filtered by account and day, in day order`, async () => {
+    const s = await fresh();
+    const row = (accountId: string, dataSource: 'CLOUD_TRAIL' | 'FLOW_LOGS' | 'DNS_LOGS', day: string, events: number) => ({ accountId, dataSource, day, events, bytes: events * 100 });
+    await s.commit({ usage: [row('111122223333', 'FLOW_LOGS', '2026-03-03', 5), row('111122223333', 'FLOW_LOGS', '2026-03-03', 7), row('444455556666', 'DNS_LOGS', '2026-03-01', 1)] });
+    await s.commit({ usage: [row('111122223333', 'CLOUD_TRAIL', '2026-03-03', 2), row('111122223333', 'FLOW_LOGS', '2026-03-03', 1), row('111122223333', 'DNS_LOGS', '2026-03-05', 4)] });
+    assert.deepEqual(await s.usage(), [row('444455556666', 'DNS_LOGS', '2026-03-01', 1), row('111122223333', 'CLOUD_TRAIL', '2026-03-03', 2),
+      row('111122223333', 'FLOW_LOGS', '2026-03-03', 13), row('111122223333', 'DNS_LOGS', '2026-03-05', 4)]);
+    assert.deepEqual(await s.usage(['111122223333'], '2026-03-04'), [row('111122223333', 'DNS_LOGS', '2026-03-05', 4)]);
+    assert.deepEqual((await s.usage(undefined, '2026-03-01', '2026-03-03')).map((r) => r.events), [1, 2, 13]);
+    assert.deepEqual(await s.usage([]), []);
+    await s.close();
+  });
+
+  test(`${name}: the ingestion summary counts objects, records and bad records per log type; a re-committed object replaces itself`, async () => {
+    const s = await fresh();
+    assert.deepEqual(await s.ingestionSummary(), []);
+    const obj = (fingerprint: string, kind: 'cloudtrail' | 'vpcflow', records: number, bad: number, processedAt: string) =>
+      ({ fingerprint, uri: `/logs/${fingerprint}`, kind, size: 100, records, bad, processedAt });
+    await s.commit({ objects: [obj('a', 'cloudtrail', 10, 1, '2026-03-02T10:00:00.000Z'), obj('b', 'cloudtrail', 5, 0, '2026-03-02T11:00:00.000Z'),
+      obj('c', 'vpcflow', 100, 3, '2026-03-02T09:00:00.000Z')] });
+    await s.commit({ objects: [obj('a', 'cloudtrail', 20, 2, '2026-03-02T12:00:00.000Z')] });
+    assert.deepEqual(await s.ingestionSummary(), [
+      { kind: 'cloudtrail', objects: 2, records: 25, bad: 2, lastProcessedAt: '2026-03-02T12:00:00.000Z' },
+      { kind: 'vpcflow', objects: 1, records: 100, bad: 3, lastProcessedAt: '2026-03-02T09:00:00.000Z' },
+    ]);
+    assert.deepEqual([...await s.processedObjects(['c', 'x', 'a'])].sort(), ['a', 'c']);
+    assert.deepEqual([...await s.processedObjects([])], []);
+    await s.close();
+  });
+
+  test(`${name}: a commit that fails part-way leaves nothing of its batch`, async () => {
+    const s = await fresh();
+    const before = sampleFinding('1'.repeat(32));
+    await s.commit({ findings: [before], state: [{ namespace: 'ns/a', data: { v: 1, entries: [['k', 1, 0]] } }] });
+    const unserialisable = { v: 1 as const, entries: [['k', 10n, 0] as [string, unknown, number]] };
+    await assert.rejects(s.commit({
+      findings: [{ ...before, service: { ...before.service, count: 9 } }, sampleFinding('2'.repeat(32))],
+      objects: [{ fingerprint: 'fp', uri: '/x', kind: 'cloudtrail', size: 1, records: 1, bad: 0, processedAt: '2026-03-02T10:00:00.000Z' }],
+      usage: [{ accountId: '111122223333', dataSource: 'CLOUD_TRAIL', day: '2026-03-02', events: 1, bytes: 1 }],
+      state: [{ namespace: 'ns/a', data: { v: 1, entries: [['k', 2, 0]] } }, { namespace: 'ns/b', data: unserialisable }],
+    }), /BigInt/);
+    assert.deepEqual(await s.getFindings([before.id, '2'.repeat(32)]), [before]);
+    assert.deepEqual([...await s.processedObjects(['fp'])], []);
+    assert.deepEqual(await s.usage(), []);
+    assert.deepEqual(await s.loadState(), [{ namespace: 'ns/a', data: { v: 1, entries: [['k', 1, 0]] } }]);
+    await s.close();
+  });
+
+  test(`${name}: a commit under an older epoch of its fence key is refused whole; equal and newer epochs commit`, async () => {
+    const s = await fresh();
+    const state = (namespace: string, n: number) => ({ namespace, data: { v: 1 as const, entries: [[`k${n}`, n, 0] as [string, unknown, number]] } });
+    await s.commit({ findings: [sampleFinding('a'.repeat(32))], fence: { key: 'partition/3', epoch: 5 } });
+    await s.commit({ state: [state('p/3/x/y', 1)], fence: { key: 'partition/3', epoch: 5 } });
+    await s.commit({ state: [state('p/3/x/y', 2)], fence: { key: 'partition/3', epoch: 9 } });
+    await assert.rejects(s.commit({ findings: [sampleFinding('b'.repeat(32))], state: [state('p/3/x/y', 3)], fence: { key: 'partition/3', epoch: 5 } }),
+      (e: unknown) => e instanceof FencedError && e.current === 9 && e.epoch === 5);
+    assert.deepEqual(await s.getFindings(['b'.repeat(32)]), [], 'nothing of the refused batch');
+    assert.deepEqual((await s.loadState()).map((r) => r.data.entries[0][1]), [2]);
+    await s.commit({ state: [state('p/4/x/y', 1)], fence: { key: 'partition/4', epoch: 1 } });
+    assert.equal((await s.loadState()).length, 2, "another key's epochs are its own");
+    await s.close();
+  });
+
+  test(`${name}: loadState with a prefix returns only that partition's namespaces; a later commit replaces a namespace`, async () => {
+    const s = await fresh();
+    const state = (namespace: string, n: number) => ({ namespace, data: { v: 1 as const, entries: [[`k${n}`, n, 0] as [string, unknown, number]] } });
+    await s.commit({ state: [state('p/3/a/b', 1), state('p/30/a/b', 2), state('engine/clock', 3), state('p/3/c/d', 4)] });
+    await s.commit({ state: [state('p/3/c/d', 5)] });
+    assert.deepEqual((await s.loadState('p/3/')).map((r) => [r.namespace, r.data.entries[0][1]]).sort(), [['p/3/a/b', 1], ['p/3/c/d', 5]]);
+    assert.equal((await s.loadState()).length, 4);
+    assert.deepEqual(await s.loadState('p/9/'), []);
+    await s.close();
+  });
+
+  test(`${name}: a filter put again under its name replaces it; optimize keeps every answer`, async () => {
+    const s = await fresh();
+    await s.putFilter({ detectorId: 'd1', name: 'a', action: 'NOOP', rank: 1, findingCriteria: { criterion: {} }, tags: { team: 'x' } });
+    await s.putFilter({ detectorId: 'd1', name: 'a', action: 'ARCHIVE', rank: 3, findingCriteria: { criterion: { type: { eq: ['y'] } } } });
+    assert.deepEqual(await s.listFilters('d1'), [{ detectorId: 'd1', name: 'a', description: undefined, action: 'ARCHIVE', rank: 3, findingCriteria: { criterion: { type: { eq: ['y'] } } }, tags: undefined }]);
+    await s.commit({ findings: corpus() });
+    const q = { region: 'us-east-1', limit: 5, sort: { attribute: 'severity', order: 'DESC' as const } };
+    const beforeOptimize = await s.pageFindings(q);
+    await s.optimize();
+    await s.optimize();
+    assert.deepEqual(await s.pageFindings(q), beforeOptimize);
+    await s.close();
+  });
+
+  test(`${name}: retention removes exactly the findings last updated before the cut-off, whatever month they were created in`, async () => {
+    const s = await fresh();
+    const at = (id: string, createdAt: string, updatedAt: string) => ({ ...sampleFinding(id.repeat(32), { updatedAt }), createdAt });
+    const fs = [at('a', '2026-01-05T10:00:00.000Z', '2026-01-10T10:00:00.000Z'), at('b', '2026-01-20T10:00:00.000Z', '2026-05-01T10:00:00.000Z'),
+      at('c', '2026-02-03T10:00:00.000Z', '2026-02-04T10:00:00.000Z'), at('d', '2026-02-10T10:00:00.000Z', '2026-03-01T10:00:00.000Z'),
+      at('e', '2026-03-01T10:00:00.000Z', '2026-03-16T10:00:00.000Z'), at('f', '2026-03-02T10:00:00.000Z', '2026-04-01T10:00:00.000Z'),
+      at('9', '2026-06-01T10:00:00.000Z', '2026-06-01T10:00:00.000Z')];
+    await s.commit({ findings: fs });
+    const now = Date.parse('2026-06-15T10:00:00.000Z'); // 90 days: cut-off 2026-03-17
+    const r = await new Exporter({ store: s, retentionDays: 90, now: () => now }).run({ forceRetention: true });
+    assert.equal(r.retained.deleted, 4);
+    const left = (await s.queryFindings({ limit: 100 })).map((f) => f.id[0]).sort();
+    assert.deepEqual(left, ['9', 'b', 'f']);
+    assert.equal((await s.countFindings()).total, 3);
+    assert.deepEqual((await s.findingStatistics({ groupBy: 'DATE', order: 'DESC', limit: 10 })).map((x) => x.total).reduce((x, y) => x + y, 0), 3);
+    // a month retention emptied takes findings again
+    const late = at('7', '2026-02-15T10:00:00.000Z', '2026-06-15T09:00:00.000Z');
+    await s.commit({ findings: [late] });
+    assert.deepEqual(await s.getFindings([late.id]), [late]);
+    assert.equal((await new Exporter({ store: s, retentionDays: 90, now: () => now }).run({ forceRetention: true })).retained.deleted, 0);
     await s.close();
   });
 }

@@ -1,65 +1,21 @@
 /**
  * Splits GuardDuty FindingCriteria into what SQLite can answer from indexed columns and what is
  * left for the JavaScript predicate (array paths, `matches`). Values always go in as parameters;
- * criterion names are only ever matched against the fixed table below, never spliced into SQL.
+ * criterion names are only ever matched against the fixed tables of ../criteria-fields.ts, never
+ * spliced into SQL.
  */
 import type { Condition, FindingCriteria } from '../../findings/criteria.js';
+import { ATTRIBUTE_PATH, INSTANCE_ID, TERM_FIELDS, columnOf, columnValue, termEquals } from '../criteria-fields.js';
 
-type Col = { col: string; kind: 'text' | 'number' | 'time' | 'bool' | 'severity' };
-
-const COLUMNS: Record<string, Col> = {
-  accountId: { col: 'account_id', kind: 'text' },
-  region: { col: 'region', kind: 'text' },
-  type: { col: 'type', kind: 'text' },
-  id: { col: 'id', kind: 'text' },
-  severity: { col: 'severity', kind: 'severity' },
-  'service.archived': { col: 'archived', kind: 'bool' },
-  'service.count': { col: 'count', kind: 'number' },
-  'resource.resourceType': { col: 'resource_type', kind: 'text' },
-  updatedAt: { col: 'updated_at', kind: 'time' },
-  createdAt: { col: 'created_at', kind: 'time' },
-  'service.eventFirstSeen': { col: 'event_first_seen', kind: 'time' },
-  'service.eventLastSeen': { col: 'event_last_seen', kind: 'time' },
-};
+export { TERM_FIELDS };
 
 /** Sortable attributes with a column; others sort by json_extract of the dotted path. */
-/**
- * The column of an attribute. Own keys only: a plain lookup would find `constructor`,
- * `toString`… on Object.prototype and splice `undefined` into the SQL (a 500 for any caller).
- */
-function columnOf(attribute: string): Col | undefined {
-  return Object.hasOwn(COLUMNS, attribute) ? COLUMNS[attribute] : undefined;
-}
-
 export function sortExpression(attribute: string): { sql: string; args: unknown[] } {
   const c = columnOf(attribute);
   if (c) return { sql: c.col, args: [] };
-  if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(attribute)) return { sql: 'updated_at', args: [] };
+  if (!ATTRIBUTE_PATH.test(attribute)) return { sql: 'updated_at', args: [] };
   return { sql: 'json_extract(json, ?)', args: [`$.${attribute}`] };
 }
-
-const INSTANCE_ID = 'resource.instanceDetails.instanceId';
-
-/**
- * Criteria whose values migration 8 keeps as indexed terms (finding_terms), with their field codes;
- * "equals" on them is answered from the terms (other operators stay with the JSON predicate).
- */
-export const TERM_FIELDS: Readonly<Record<string, number>> = {
-  'resource.accessKeyDetails.accessKeyId': 1,
-  'resource.accessKeyDetails.principalId': 2,
-  'resource.accessKeyDetails.userName': 3,
-  'resource.s3BucketDetails.name': 4,
-  'resource.instanceDetails.networkInterfaces.networkInterfaceId': 5,
-  'resource.instanceDetails.networkInterfaces.privateIpAddress': 6,
-  'service.action.networkConnectionAction.remoteIpDetails.ipAddressV4': 7,
-  'service.action.networkConnectionAction.localIpDetails.ipAddressV4': 8,
-  'service.action.awsApiCallAction.remoteIpDetails.ipAddressV4': 9,
-  'service.action.awsApiCallAction.api': 10,
-  'service.action.dnsRequestAction.domain': 11,
-  'service.action.portProbeAction.portProbeDetails.remoteIpDetails.ipAddressV4': 12,
-};
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface SqlCriteria {
   where: string[]; args: unknown[]; residual?: FindingCriteria;
@@ -92,13 +48,12 @@ export function criteriaToSql(criteria: FindingCriteria | undefined, countTerms?
     const c = columnOf(field);
     if (!c || cond.matches || cond.notMatches) {
       const eq = cond.eq ?? cond.equals;
-      const only = (k: keyof Condition) => Object.keys(cond).every((o) => o === k);
       // "equals" alone on a term field is answered exactly by the terms (no JSON test left)
-      if (Object.hasOwn(TERM_FIELDS, field) && eq?.length && (only('eq') || only('equals'))) {
+      const values = termEquals(field, cond);
+      if (values) {
         // values as the JSON holds them, compared as text like the JSON predicate does. Few
         // matches: the terms drive the query (id index). Many (a value most findings share):
         // `+id` keeps SQLite walking the sort order and testing membership, so a page stops early
-        const values = eq.map(String);
         const many = countTerms !== undefined && countTerms(TERM_FIELDS[field], values, TERM_DRIVE_LIMIT + 1) > TERM_DRIVE_LIMIT;
         where.push(`${many ? '+id' : 'id'} IN (SELECT id FROM finding_terms WHERE field = ? AND value IN (${values.map(() => '?').join(',')}))`);
         args.push(TERM_FIELDS[field], ...values);
@@ -123,12 +78,7 @@ export function criteriaToSql(criteria: FindingCriteria | undefined, countTerms?
     // as in the JavaScript predicate: it is dropped from eq (an eq left empty matches no row) and
     // from neq (excluding it excludes nothing). Bound as-is it would become NULL (NaN) or 0
     // ("yes" → false), and `NOT (… NULL …)` drops every row while `archived IN (0)` keeps them all.
-    const value = (v: string | number): unknown => {
-      if (c.kind === 'bool') return v === 'true' ? 1 : v === 'false' ? 0 : undefined;
-      if (c.kind === 'number' || c.kind === 'severity') return typeof v === 'number' || /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : undefined;
-      if (c.kind === 'time') return typeof v === 'number' ? iso(v) : v;
-      return String(v);
-    };
+    const value = (v: string | number): unknown => columnValue(c.kind, v);
     const possible = (vs: string[]) => vs.map(value).filter((v) => v !== undefined);
     if (eq?.length) {
       const vs = possible(eq);

@@ -1,0 +1,502 @@
+/**
+ * The PostgreSQL store (`pg`, one connection pool): the same operations and answers as the
+ * SQLite store, for several processes (API replicas, workers) over one database. Findings keep
+ * their full GuardDuty JSON plus the columns queries filter and sort on, in monthly partitions
+ * by created time (partitions.ts); bulk writes are one multi-row statement per table (`unnest`
+ * of arrays), and a commit is one transaction. Selected by a `postgres://` or `postgresql://`
+ * store URL (../index.ts: openStore).
+ */
+import pg from 'pg';
+import type { Finding, SeverityLevel } from '../../core/index.js';
+import { severityLevel, severityRange } from '../../core/index.js';
+import type { IntelList } from '../../intel/list.js';
+import { compileCriteria } from '../../findings/criteria.js';
+import { resourceIdOf } from '../../findings/resource-id.js';
+import type { CommitBatch, FilterRecord, FindingPage, FindingPageQuery, FindingPartition, FindingPartitions, FindingQuery, StateRow, StatsGroup, StatsRow,
+  Store, StoreCounts, UsageRow } from '../types.js';
+import { FencedError } from '../types.js';
+import { redactLocation } from '../location.js';
+import { Params, criteriaToSql, sortKeys } from './criteria-sql.js';
+import { MIGRATIONS } from './migrations.js';
+import { createPartitions, dropPartition, expiredPartitions, monthOf, partitionMonths } from './partitions.js';
+import { explainConnectError } from './errors.js';
+import { termsOf } from './terms.js';
+
+type Row = Record<string, unknown>;
+
+const SORT_COLUMNS = { severity: 'severity', updatedAt: 'updated_at', createdAt: 'created_at', count: 'count', type: 'type' } as const;
+
+/** bigint (count(*), sums, bigint columns) and numeric as JS numbers: every value Vigil keeps fits in 2^53. */
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+};
+
+/** Serialises migrations among processes starting over the same schema. */
+const MIGRATION_LOCK = "hashtextextended(current_schema() || ':vigil-migrate', 0)";
+
+/** Findings per upsert statement: big enough to amortise a round trip, small enough for one message. */
+const CHUNK = 2_000;
+
+/**
+ * Text columns cannot hold NUL (the JSON keeps such a value exactly, escaped): a hostile log line
+ * must not make a commit fail. Only filter and sort columns lose it.
+ */
+const text = (s: string) => (s.includes('\0') ? s.replaceAll('\0', '') : s);
+
+/** The last of each key wins, as a sequence of single-row upserts would leave it. */
+function lastByKey<T>(rows: T[], key: (r: T) => string): T[] {
+  return [...new Map(rows.map((r) => [key(r), r])).values()];
+}
+
+/** A text[] literal (array of arrays cannot be unnested row by row, so each row's terms travel as one literal). */
+const arrayLiteral = (values: string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+export class PostgresStore implements Store, FindingPartitions {
+  readonly location: string;
+  private readonly pool: pg.Pool;
+  /** Months known to have a partition (refreshed on a miss; a stale entry only sends rows to the default partition). */
+  private readonly months = new Set<string>();
+
+  constructor(url: string, o: PostgresStoreOptions = {}) {
+    this.location = redactLocation(url);
+    this.pool = new pg.Pool({ connectionString: url, max: o.poolSize ?? 10, types: TYPES, application_name: 'vigil', connectionTimeoutMillis: 10_000 });
+    // an idle connection the server closed (a restart) must not crash the process: the next
+    // query gets a fresh connection, or an error its caller handles
+    this.pool.on('error', () => undefined);
+  }
+
+  private async client(): Promise<pg.PoolClient> {
+    try { return await this.pool.connect(); } catch (e) { throw explainConnectError(e, this.location); }
+  }
+
+  private async query<T extends Row = Row>(sql: string, args: unknown[] = []): Promise<T[]> {
+    try { return (await this.pool.query<T>(sql, args)).rows; } catch (e) { throw explainConnectError(e, this.location); }
+  }
+
+  /** Runs `fn` in one transaction on one connection; rolled back whole when it throws. */
+  private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    const c = await this.client();
+    try {
+      await c.query(begin);
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const c = await this.client();
+    try {
+      await c.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+      try {
+        await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+        const { rows } = await c.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+        const current = rows[0].v ?? 0;
+        if (current > MIGRATIONS.length) {
+          throw new Error(`${this.location} was written by a newer Vigil (schema ${current}, this one knows ${MIGRATIONS.length}); upgrade Vigil`);
+        }
+        for (let v = current; v < MIGRATIONS.length; v++) {
+          await c.query('BEGIN');
+          try {
+            await c.query(MIGRATIONS[v]);
+            await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
+            await c.query('COMMIT');
+          } catch (e) {
+            await c.query('ROLLBACK');
+            throw e;
+          }
+        }
+      } finally {
+        await c.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`);
+      }
+    } finally {
+      c.release();
+    }
+  }
+
+  /** Whether the database holds Vigil's schema (for commands that must not start an empty one). */
+  async hasSchema(): Promise<boolean> {
+    return (await this.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t"))[0].t !== null;
+  }
+
+  async getFindings(ids: string[]): Promise<Finding[]> {
+    if (ids.length === 0) return [];
+    return (await this.query('SELECT json FROM findings WHERE id = ANY($1::text[])', [ids])).map((r) => JSON.parse(r.json as string) as Finding);
+  }
+
+  private where(q: Omit<FindingQuery, 'limit' | 'offset' | 'sort'>, p: Params): string {
+    const parts: string[] = [];
+    if (q.types?.length) parts.push(`type = ANY(${p.add(q.types)}::text[])`);
+    if (q.accountIds?.length) parts.push(`account_id = ANY(${p.add(q.accountIds)}::text[])`);
+    if (q.severities?.length) {
+      parts.push('(' + q.severities.map((s) => { const [lo, hi] = severityRange(s); return `(severity >= ${p.add(lo)}::float8 AND severity < ${p.add(hi)}::float8)`; }).join(' OR ') + ')');
+    }
+    if (q.archived !== undefined) parts.push(`archived = ${q.archived ? 1 : 0}`);
+    return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+  }
+
+  async queryFindings(q: FindingQuery): Promise<Finding[]> {
+    const p = new Params();
+    const where = this.where(q, p);
+    const sort = q.sort ?? { field: 'severity', order: 'DESC' };
+    const order = sort.order === 'ASC' ? 'ASC' : 'DESC';
+    const rows = await this.query(`SELECT json FROM findings ${where} ORDER BY ${SORT_COLUMNS[sort.field]} ${order}, updated_at DESC, id
+      LIMIT ${p.add(q.limit ?? 50)} OFFSET ${p.add(q.offset ?? 0)}`, p.values);
+    return rows.map((r) => JSON.parse(r.json as string) as Finding);
+  }
+
+  async countFindings(q: Omit<FindingQuery, 'limit' | 'offset' | 'sort'> = {}): Promise<StoreCounts> {
+    const p = new Params();
+    const bySeverity: Record<SeverityLevel, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
+    const byType: Record<string, number> = {};
+    let total = 0, archived = 0;
+    for (const r of await this.query(`SELECT type, severity, archived, count(*) AS n FROM findings ${this.where(q, p)} GROUP BY type, severity, archived`, p.values)) {
+      const n = r.n as number;
+      total += n;
+      if (r.archived) archived += n;
+      bySeverity[severityLevel(r.severity as number)] += n;
+      byType[r.type as string] = (byType[r.type as string] ?? 0) + n;
+    }
+    return { total, archived, bySeverity, byType };
+  }
+
+  async deleteFindings(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    try { return (await this.pool.query('DELETE FROM findings WHERE id = ANY($1::text[])', [ids])).rowCount ?? 0; } catch (e) { throw explainConnectError(e, this.location); }
+  }
+
+  /** Reads findings FOR UPDATE, lets `change` edit each (false: unchanged), writes back the changed ones; their count. */
+  private async rewrite(ids: string[], change: (f: Finding) => boolean): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.transaction(async (c) => {
+      const { rows } = await c.query<{ id: string; created_at: string; json: string }>(
+        'SELECT id, created_at, json FROM findings WHERE id = ANY($1::text[]) FOR UPDATE', [[...new Set(ids)]]);
+      const changed = rows.map((r) => ({ r, f: JSON.parse(r.json) as Finding })).filter(({ f }) => change(f));
+      if (changed.length) {
+        await c.query(`UPDATE findings f SET archived = u.archived, json = u.json
+          FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[]) AS u(id, created_at, archived, json)
+          WHERE f.id = u.id AND f.created_at = u.created_at`,
+        [changed.map((x) => x.r.id), changed.map((x) => x.r.created_at), changed.map((x) => (x.f.service.archived ? 1 : 0)), changed.map((x) => JSON.stringify(x.f))]);
+      }
+      return changed.length;
+    });
+  }
+
+  async setArchived(ids: string[], archived: boolean): Promise<number> {
+    return this.rewrite(ids, (f) => {
+      if (f.service.archived === archived) return false;
+      f.service.archived = archived;
+      return true;
+    });
+  }
+
+  async setFeedback(ids: string[], feedback: 'USEFUL' | 'NOT_USEFUL' | undefined): Promise<number> {
+    return this.rewrite(ids, (f) => {
+      if (feedback) f.service.userFeedback = feedback; else delete f.service.userFeedback;
+      return true;
+    });
+  }
+
+  async processedObjects(fingerprints: string[]): Promise<Set<string>> {
+    if (fingerprints.length === 0) return new Set();
+    const rows = await this.query('SELECT fingerprint FROM processed_objects WHERE fingerprint = ANY($1::text[])', [fingerprints]);
+    return new Set(rows.map((r) => r.fingerprint as string));
+  }
+
+  async loadState(prefix?: string): Promise<StateRow[]> {
+    const rows = prefix === undefined
+      ? await this.query('SELECT namespace, data FROM detector_state')
+      : await this.query('SELECT namespace, data FROM detector_state WHERE starts_with(namespace, $1)', [prefix]);
+    return rows.map((r) => ({ namespace: r.namespace as string, data: JSON.parse(r.data as string) }));
+  }
+
+  /** Makes the partitions of the months these findings fall in (before the commit's transaction: DDL waits for no row lock there). */
+  private async ensurePartitions(findings: Finding[]): Promise<void> {
+    let missing = [...new Set(findings.map((f) => monthOf(f.createdAt)).filter((m): m is string => m !== undefined))].filter((m) => !this.months.has(m));
+    if (missing.length === 0) return;
+    const c = await this.client();
+    try {
+      for (const m of await partitionMonths(c)) this.months.add(m);
+      missing = missing.filter((m) => !this.months.has(m));
+      await createPartitions(c, missing);
+      for (const m of missing) this.months.add(m);
+    } finally {
+      c.release();
+    }
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    const findings = lastByKey(batch.findings ?? [], (f) => f.id);
+    await this.ensurePartitions(findings);
+    await this.transaction(async (c) => {
+      if (batch.fence) await this.checkFence(c, batch.fence);
+      for (let i = 0; i < findings.length; i += CHUNK) await this.upsertFindings(c, findings.slice(i, i + CHUNK));
+      const usage = new Map<string, UsageRow>();
+      for (const u of batch.usage ?? []) {
+        const k = `${u.accountId}|${u.dataSource}|${u.day}`;
+        const prev = usage.get(k);
+        usage.set(k, prev ? { ...prev, events: prev.events + u.events, bytes: prev.bytes + u.bytes } : { ...u });
+      }
+      if (usage.size) {
+        const us = [...usage.values()];
+        await c.query(`INSERT INTO usage (account_id, data_source, day, events, bytes)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+          ON CONFLICT (account_id, data_source, day) DO UPDATE SET events = usage.events + EXCLUDED.events, bytes = usage.bytes + EXCLUDED.bytes`,
+        [us.map((u) => u.accountId), us.map((u) => u.dataSource), us.map((u) => u.day), us.map((u) => u.events), us.map((u) => u.bytes)]);
+      }
+      const objects = lastByKey(batch.objects ?? [], (o) => o.fingerprint);
+      if (objects.length) {
+        await c.query(`INSERT INTO processed_objects (fingerprint, uri, kind, size, records, bad, processed_at)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[])
+          ON CONFLICT (fingerprint) DO UPDATE SET uri = EXCLUDED.uri, kind = EXCLUDED.kind, size = EXCLUDED.size, records = EXCLUDED.records,
+            bad = EXCLUDED.bad, processed_at = EXCLUDED.processed_at`,
+        [objects.map((o) => o.fingerprint), objects.map((o) => text(o.uri)), objects.map((o) => o.kind), objects.map((o) => o.size), objects.map((o) => o.records),
+          objects.map((o) => o.bad), objects.map((o) => o.processedAt)]);
+      }
+      const state = lastByKey(batch.state ?? [], (s) => s.namespace);
+      if (state.length) {
+        const now = new Date().toISOString();
+        await c.query(`INSERT INTO detector_state (namespace, data, updated_at) SELECT n, d, $3 FROM unnest($1::text[], $2::text[]) AS u(n, d)
+          ON CONFLICT (namespace) DO UPDATE SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at`,
+        [state.map((s) => s.namespace), state.map((s) => JSON.stringify(s.data)), now]);
+      }
+    });
+  }
+
+  private async upsertFindings(c: pg.PoolClient, fs: Finding[]): Promise<void> {
+    if (fs.length === 0) return;
+    const ids = fs.map((f) => f.id), created = fs.map((f) => f.createdAt);
+    // the key is (id, created_at) (a partitioned table's keys hold its partition key); a stored
+    // finding of the same id under another created time is replaced, so an id stays one finding
+    await c.query(`DELETE FROM findings f USING unnest($1::text[], $2::text[]) AS n(id, created_at)
+      WHERE f.id = n.id AND f.created_at <> n.created_at`, [ids, created]);
+    await c.query(`INSERT INTO findings (id, created_at, account_id, region, detector_id, type, severity, archived, count, updated_at,
+        event_first_seen, event_last_seen, resource_type, resource_id, terms, json)
+      SELECT id, created_at, account_id, region, detector_id, type, severity, archived, count, updated_at, event_first_seen, event_last_seen,
+        resource_type, resource_id, terms::text[], json
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::smallint[], $9::bigint[], $10::text[],
+        $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+        AS u(id, created_at, account_id, region, detector_id, type, severity, archived, count, updated_at, event_first_seen, event_last_seen,
+          resource_type, resource_id, terms, json)
+      ON CONFLICT (id, created_at) DO UPDATE SET severity = EXCLUDED.severity, archived = EXCLUDED.archived, count = EXCLUDED.count,
+        updated_at = EXCLUDED.updated_at, event_first_seen = EXCLUDED.event_first_seen, event_last_seen = EXCLUDED.event_last_seen,
+        resource_type = EXCLUDED.resource_type, resource_id = EXCLUDED.resource_id, terms = EXCLUDED.terms, json = EXCLUDED.json,
+        account_id = EXCLUDED.account_id, region = EXCLUDED.region, detector_id = EXCLUDED.detector_id, type = EXCLUDED.type`,
+    [ids, created, fs.map((f) => text(f.accountId)), fs.map((f) => text(f.region)), fs.map((f) => text(f.service.detectorId)), fs.map((f) => text(f.type)),
+      fs.map((f) => f.severity), fs.map((f) => (f.service.archived ? 1 : 0)), fs.map((f) => f.service.count), fs.map((f) => text(f.updatedAt)),
+      fs.map((f) => text(f.service.eventFirstSeen)), fs.map((f) => text(f.service.eventLastSeen)), fs.map((f) => text(f.resource.resourceType)),
+      fs.map((f) => text(resourceIdOf(f))), fs.map((f) => arrayLiteral(termsOf(f).filter((t) => !t.includes('\0')))), fs.map((f) => JSON.stringify(f))]);
+  }
+
+  /** Inside a commit's transaction: refuse an older epoch, record a newer one (CommitBatch.fence). */
+  private async checkFence(c: pg.PoolClient, f: { key: string; epoch: number }): Promise<void> {
+    // commits under one key wait for each other here, so two owners never both pass the check
+    await c.query("SELECT pg_advisory_xact_lock(hashtextextended('vigil-fence:' || $1, 0))", [f.key]);
+    const { rows } = await c.query<{ json: string }>("SELECT json FROM documents WHERE kind = 'fence' AND id = $1", [f.key]);
+    const current = rows.length ? (JSON.parse(rows[0].json) as { epoch: number }).epoch : -1;
+    if (current > f.epoch) throw new FencedError(f.key, f.epoch, current);
+    if (current < f.epoch) {
+      await c.query(`INSERT INTO documents (kind, id, account_id, json) VALUES ('fence', $1, '', $2)
+        ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json`, [f.key, JSON.stringify({ epoch: f.epoch })]);
+    }
+  }
+
+  async listFilters(detectorId?: string): Promise<FilterRecord[]> {
+    const rows = detectorId
+      ? await this.query('SELECT * FROM filters WHERE detector_id = $1 ORDER BY rank, name', [detectorId])
+      : await this.query('SELECT * FROM filters ORDER BY detector_id, rank, name');
+    return rows.map((r) => ({
+      detectorId: r.detector_id as string,
+      name: r.name as string,
+      description: (r.description as string | null) ?? undefined,
+      action: r.action as FilterRecord['action'],
+      rank: r.rank as number,
+      findingCriteria: JSON.parse(r.criteria as string),
+      tags: r.tags ? JSON.parse(r.tags as string) : undefined,
+    }));
+  }
+
+  async putFilter(f: FilterRecord): Promise<void> {
+    await this.query(`INSERT INTO filters (detector_id, name, description, action, rank, criteria, tags) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (detector_id, name) DO UPDATE SET description = EXCLUDED.description, action = EXCLUDED.action, rank = EXCLUDED.rank,
+        criteria = EXCLUDED.criteria, tags = EXCLUDED.tags`,
+    [f.detectorId, f.name, f.description ?? null, f.action, f.rank, JSON.stringify(f.findingCriteria), f.tags ? JSON.stringify(f.tags) : null]);
+  }
+
+  async deleteFilter(detectorId: string, name: string): Promise<boolean> {
+    return (await this.pool.query('DELETE FROM filters WHERE detector_id = $1 AND name = $2', [detectorId, name])).rowCount! > 0;
+  }
+
+  private scope(q: { accountIds?: string[]; region?: string; criteria?: FindingPageQuery['criteria'] }, p: Params) {
+    const c = criteriaToSql(q.criteria, p);
+    const where = [...c.where];
+    if (q.accountIds) where.push(q.accountIds.length ? `account_id = ANY(${p.add(q.accountIds)}::text[])` : 'false');
+    if (q.region) where.push(`region = ${p.add(q.region)}::text`);
+    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', residual: c.residual ? compileCriteria(c.residual) : undefined };
+  }
+
+  /**
+   * Rows of `sql` in batches through a server-side cursor in one read-only snapshot: criteria
+   * left to the JavaScript predicate scan without holding every row, and without OFFSET re-reads.
+   * `each` returns false to stop.
+   */
+  private async scan(sql: string, args: unknown[], each: (r: Row) => boolean): Promise<void> {
+    await this.transaction(async (c) => {
+      await c.query(`DECLARE vigil_scan NO SCROLL CURSOR FOR ${sql}`, args);
+      for (let size = 200; ; size = Math.min(size * 2, 5_000)) {
+        const { rows } = await c.query(`FETCH ${size} FROM vigil_scan`);
+        for (const r of rows) if (!each(r)) return;
+        if (rows.length < size) return;
+      }
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async pageFindings(q: FindingPageQuery): Promise<FindingPage> {
+    const p = new Params();
+    const { sql, residual } = this.scope(q, p);
+    const order = q.sort?.order === 'ASC' ? 'ASC' : 'DESC';
+    const keys = sortKeys(q.sort?.attribute ?? 'updatedAt', p);
+    // seq (insertion order, as SQLite's rowid) breaks ties, so pages never overlap or skip
+    const ordered = `SELECT json FROM findings ${sql} ORDER BY ${[...keys, 'seq'].map((k) => `${k} ${order}`).join(', ')}`;
+    const start = q.cursor ?? 0;
+    if (!residual) {
+      const rows = await this.query(`${ordered} LIMIT ${p.add(q.limit + 1)} OFFSET ${p.add(start)}`, p.values);
+      const findings = rows.slice(0, q.limit).map((r) => JSON.parse(r.json as string) as Finding);
+      return { findings, cursor: rows.length > q.limit ? start + q.limit : undefined };
+    }
+    // the cursor counts rows in SQL order (matching or not), so the next page starts after the last row read
+    const findings: Finding[] = [];
+    let pos = start, more = false;
+    await this.scan(`${ordered} OFFSET ${p.add(start)}`, p.values, (row) => {
+      if (findings.length === q.limit) { more = true; return false; }
+      pos++;
+      const f = JSON.parse(row.json as string) as Finding;
+      if (residual(f)) findings.push(f);
+      return true;
+    });
+    return more ? { findings, cursor: pos } : { findings };
+  }
+
+  async findingStatistics(q: Omit<FindingPageQuery, 'sort' | 'cursor' | 'limit'> & { groupBy: StatsGroup; order: 'ASC' | 'DESC'; limit: number }): Promise<StatsRow[]> {
+    const p = new Params();
+    const { sql, residual } = this.scope(q, p);
+    const keyOf: Record<StatsGroup, string> = {
+      ACCOUNT: 'account_id', DATE: 'substr(updated_at, 1, 10)', FINDING_TYPE: 'type', RESOURCE: 'resource_id', SEVERITY: 'severity',
+    };
+    const order = q.order === 'ASC' ? 'ASC' : 'DESC';
+    if (!residual) {
+      const extra = q.groupBy === 'RESOURCE' ? ', min(account_id) AS acct, min(resource_type) AS rtype' : '';
+      const rows = await this.query(`SELECT ${keyOf[q.groupBy]} AS k, count(*) AS n, max(updated_at) AS last, max(severity) AS sev${extra}
+          FROM findings ${sql} GROUP BY 1 ORDER BY n ${order}, k LIMIT ${p.add(q.limit)}`, p.values);
+      return rows.map((r) => ({ key: String(r.k), total: r.n as number, lastGeneratedAt: r.last as string, severity: r.sev as number,
+        ...(q.groupBy === 'RESOURCE' ? { accountId: r.acct as string, resourceType: r.rtype as string } : {}) }));
+    }
+    const groups = new Map<string, StatsRow>();
+    await this.scan(`SELECT json FROM findings ${sql}`, p.values, (row) => {
+      const f = JSON.parse(row.json as string) as Finding;
+      if (!residual(f)) return true;
+      const key = { ACCOUNT: f.accountId, DATE: f.updatedAt.slice(0, 10), FINDING_TYPE: f.type, RESOURCE: resourceIdOf(f), SEVERITY: String(f.severity) }[q.groupBy];
+      const g = groups.get(key) ?? { key, total: 0, lastGeneratedAt: f.updatedAt, accountId: f.accountId, resourceType: f.resource.resourceType, severity: f.severity };
+      g.total++;
+      if (f.updatedAt > g.lastGeneratedAt) g.lastGeneratedAt = f.updatedAt;
+      if (f.severity > (g.severity ?? 0)) g.severity = f.severity;
+      groups.set(key, g);
+      return true;
+    });
+    return [...groups.values()].sort((a, b) => (order === 'ASC' ? a.total - b.total : b.total - a.total) || a.key.localeCompare(b.key)).slice(0, q.limit);
+  }
+
+  async findingAccounts(region?: string): Promise<string[]> {
+    const rows = region ? await this.query('SELECT DISTINCT account_id FROM findings WHERE region = $1', [region])
+      : await this.query('SELECT DISTINCT account_id FROM findings');
+    return rows.map((r) => r.account_id as string).sort();
+  }
+
+  async getDoc<T>(kind: string, id: string): Promise<T | undefined> {
+    const rows = await this.query('SELECT json FROM documents WHERE kind = $1 AND id = $2', [kind, id]);
+    return rows.length ? (JSON.parse(rows[0].json as string) as T) : undefined;
+  }
+
+  async putDoc(kind: string, id: string, accountId: string, data: unknown): Promise<void> {
+    await this.query(`INSERT INTO documents (kind, id, account_id, json) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (kind, id) DO UPDATE SET account_id = EXCLUDED.account_id, json = EXCLUDED.json`, [kind, id, accountId, JSON.stringify(data)]);
+  }
+
+  async listDocs<T>(kind: string, accountId?: string): Promise<T[]> {
+    const rows = accountId === undefined ? await this.query('SELECT json FROM documents WHERE kind = $1 ORDER BY id', [kind])
+      : await this.query('SELECT json FROM documents WHERE kind = $1 AND account_id = $2 ORDER BY id', [kind, accountId]);
+    return rows.map((r) => JSON.parse(r.json as string) as T);
+  }
+
+  async deleteDoc(kind: string, id: string): Promise<boolean> {
+    return (await this.pool.query('DELETE FROM documents WHERE kind = $1 AND id = $2', [kind, id])).rowCount! > 0;
+  }
+
+  async usage(accountIds?: string[], fromDay?: string, toDay?: string): Promise<UsageRow[]> {
+    const p = new Params();
+    const where: string[] = [];
+    if (accountIds) where.push(accountIds.length ? `account_id = ANY(${p.add(accountIds)}::text[])` : 'false');
+    if (fromDay) where.push(`day >= ${p.add(fromDay)}::text`);
+    if (toDay) where.push(`day <= ${p.add(toDay)}::text`);
+    return (await this.query(`SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY day, account_id, data_source`, p.values))
+      .map((r) => ({ accountId: r.account_id as string, dataSource: r.data_source as UsageRow['dataSource'], day: r.day as string, events: r.events as number, bytes: r.bytes as number }));
+  }
+
+  async ingestionSummary(): Promise<{ kind: string; objects: number; records: number; bad: number; lastProcessedAt: string }[]> {
+    return (await this.query(`SELECT kind, count(*) AS objects, sum(records) AS records, sum(bad) AS bad, max(processed_at) AS last
+      FROM processed_objects GROUP BY kind ORDER BY kind`))
+      .map((r) => ({ kind: r.kind as string, objects: r.objects as number, records: r.records as number, bad: r.bad as number, lastProcessedAt: r.last as string }));
+  }
+
+  /**
+   * ANALYZE where rows changed by a tenth since the last one (or never analysed). Autovacuum
+   * analyses partitions but never a partitioned table itself, whose statistics plan queries
+   * across months; cheap when nothing changed.
+   */
+  async optimize(): Promise<void> {
+    const stale = await this.query<{ name: string }>(`SELECT s.relname AS name FROM pg_stat_user_tables s
+      WHERE s.schemaname = current_schema() AND (coalesce(s.last_analyze, s.last_autoanalyze) IS NULL AND s.n_live_tup + s.n_mod_since_analyze > 0
+        OR s.n_mod_since_analyze > 0.1 * s.n_live_tup + 1000)`);
+    if (stale.length) await this.query('ANALYZE');
+  }
+
+  async listIntelLists(): Promise<IntelList[]> {
+    return (await this.query('SELECT json FROM intel_lists ORDER BY name')).map((r) => JSON.parse(r.json as string) as IntelList);
+  }
+
+  async putIntelList(list: IntelList): Promise<void> {
+    await this.query('INSERT INTO intel_lists (id, name, json) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, json = EXCLUDED.json',
+      [list.id, list.name, JSON.stringify(list)]);
+  }
+
+  async deleteIntelList(id: string): Promise<boolean> {
+    return (await this.pool.query('DELETE FROM intel_lists WHERE id = $1', [id])).rowCount! > 0;
+  }
+
+  async expiredFindingPartitions(before: string): Promise<FindingPartition[]> {
+    return expiredPartitions(this.pool, before);
+  }
+
+  async dropFindingPartition(part: FindingPartition, before: string): Promise<number> {
+    const c = await this.client();
+    try {
+      const n = await dropPartition(c, part, before);
+      this.months.clear(); // re-read on the next write: the month may be gone
+      return n;
+    } finally {
+      c.release();
+    }
+  }
+
+  async close(): Promise<void> { await this.pool.end(); }
+}
