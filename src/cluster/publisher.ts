@@ -48,7 +48,8 @@ export class Publisher {
 
   start(): void {
     this.running = true;
-    this.loop = this.run();
+    // an API-only server of the cluster lists nothing
+    if (this.o.sources.length) this.loop = this.run();
   }
 
   async stop(): Promise<void> {
