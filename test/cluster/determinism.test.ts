@@ -14,9 +14,10 @@ import { Cluster } from '../../src/cluster/nats.js';
 import { Worker } from '../../src/cluster/worker.js';
 import { makeLogFolder } from '../../src/testing/log-folder.js';
 import { startNats } from '../../src/testing/nats.js';
+import { createTestDatabase } from '../../src/testing/postgres.js';
 import { findingsOf, pendingNotices, publishFolder, until } from './helpers.js';
 
-test('1 worker and 3 workers give the same findings as one scan', { timeout: 300_000 }, async () => {
+test('1 worker and 3 workers (SQLite), and 3 workers on PostgreSQL, give the same findings as one scan', { timeout: 300_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-determinism-'));
   const logs = join(dir, 'logs');
   const files = makeLogFolder(logs, undefined, 7, 'aws');
@@ -28,15 +29,15 @@ test('1 worker and 3 workers give the same findings as one scan', { timeout: 300
     await ref.close();
     assert.ok(expected.length >= 5, `the data raises findings (${expected.length})`);
 
-    const run = async (workers: number): Promise<string[]> => {
-      const store = await openStore(join(dir, `cluster-${workers}.db`));
-      const admin = await Cluster.open({ servers: nats.url, prefix: `det${workers}`, partitions: 16, leaseMs: 2000 });
+    const run = async (workers: number, location = join(dir, `cluster-${workers}.db`), prefix = `det${workers}`): Promise<string[]> => {
+      const store = await openStore(location);
+      const admin = await Cluster.open({ servers: nats.url, prefix, partitions: 16, leaseMs: 2000 });
       const clusters: Cluster[] = [];
       const ws: Worker[] = [];
       try {
         assert.equal(await publishFolder(admin, store, logs), files.length);
         for (let i = 0; i < workers; i++) {
-          const c = await Cluster.open({ servers: nats.url, prefix: `det${workers}` });
+          const c = await Cluster.open({ servers: nats.url, prefix });
           clusters.push(c);
           ws.push(new Worker({ cluster: c, store, id: `w${i}` }));
         }
@@ -58,6 +59,10 @@ test('1 worker and 3 workers give the same findings as one scan', { timeout: 300
     assert.deepEqual(one, expected, 'one worker = one scan');
     const three = await run(3);
     assert.deepEqual(three, one, 'three workers = one worker');
+    const pg = await createTestDatabase();
+    try {
+      assert.deepEqual(await run(3, pg.url, 'detpg'), one, 'three workers on PostgreSQL = one worker on SQLite');
+    } finally { await pg.drop(); }
   } finally {
     await nats.stop();
   }
