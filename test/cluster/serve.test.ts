@@ -21,6 +21,7 @@ import { Worker } from '../../src/cluster/worker.js';
 import { openStore } from '../../src/store/index.js';
 import { makeLogFolder } from '../../src/testing/log-folder.js';
 import { startNats } from '../../src/testing/nats.js';
+import { createTestDatabase } from '../../src/testing/postgres.js';
 import { pendingNotices, until } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -39,7 +40,7 @@ async function listAll(server: RunningServer): Promise<string[]> {
   return ids.sort();
 }
 
-test('two serve --nats replicas list the same folder, one worker detects: each object once, the findings of one scan through both APIs', { timeout: 300_000 }, async () => {
+for (const backend of ['sqlite', 'postgres'] as const) test(`${backend}: two serve --nats replicas list the same folder, one worker detects: each object once, the findings of one scan through both APIs`, { timeout: 300_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-cluster-serve-'));
   const staged = join(dir, 'staged');
   const files = makeLogFolder(staged, undefined, 5, 'aws');
@@ -53,8 +54,10 @@ test('two serve --nats replicas list the same folder, one worker detects: each o
   const nats = await startNats();
   const logs = join(dir, 'logs');
   mkdirSync(logs);
-  const db = join(dir, 'cluster.db');
-  const env = { VIGIL_ADMIN_ACCESS_KEY_ID: KEY.accessKeyId, VIGIL_ADMIN_SECRET_ACCESS_KEY: KEY.secretAccessKey };
+  const pg = backend === 'postgres' ? await createTestDatabase() : undefined;
+  const db = pg ? pg.url : join(dir, 'cluster.db');
+  // a PostgreSQL store has no file beside it for the secrets key: every replica is given the same one
+  const env = { VIGIL_ADMIN_ACCESS_KEY_ID: KEY.accessKeyId, VIGIL_ADMIN_SECRET_ACCESS_KEY: KEY.secretAccessKey, VIGIL_SECRETS_KEY: 'ab'.repeat(32) };
   const clusters: Cluster[] = [];
   const open = async () => { const c = await Cluster.open({ servers: nats.url, prefix: 'serve', partitions: 8, leaseMs: 2000 }); clusters.push(c); return c; };
   const servers: RunningServer[] = [];
@@ -107,6 +110,7 @@ test('two serve --nats replicas list the same folder, one worker detects: each o
     await clusters[0]?.destroy();
     for (const c of clusters) await c.close();
     await nats.stop();
+    await pg?.drop();
   }
 });
 
