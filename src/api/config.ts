@@ -16,6 +16,10 @@ export interface AccountConfig { accountId: string; keys: KeyConfig[] }
 export interface ServeConfig {
   host: string;
   port: number;
+  /**
+   * The store's location (setting `store`, or its older name `db`): a PostgreSQL URL
+   * (`postgres://…`) or a SQLite file.
+   */
   db: string;
   region: string;
   adminAccountId: string;
@@ -50,7 +54,7 @@ export interface Setting { key: string; env?: string; flag?: string; default: st
 export const SERVE_SETTINGS: readonly Setting[] = [
   { key: 'host', env: 'VIGIL_HOST', flag: '--host', default: '127.0.0.1', description: 'Address to listen on (0.0.0.0 for all interfaces).' },
   { key: 'port', env: 'VIGIL_PORT', flag: '--port', default: '8765', description: 'TCP port of the GuardDuty API, the extensions and the console.' },
-  { key: 'db', env: 'VIGIL_DB', flag: '--db', default: 'vigil.db', description: 'SQLite database, the same file `vigil scan` writes.' },
+  { key: 'store', env: 'VIGIL_STORE', flag: '--store', default: 'vigil.db', description: 'The store `vigil scan` writes and the API serves: a SQLite file, or a PostgreSQL URL `postgres://user@host:5432/database` (several servers and workers over one database; see docs/store.md). Its older name `db` (`VIGIL_DB`, `--db`) is the same setting; given both at one level, they must agree.' },
   { key: 'region', env: 'VIGIL_REGION', flag: '--region', default: 'us-east-1', description: 'Region of the administrator detector created at start (other regions get one on CreateDetector).' },
   { key: 'adminAccountId', env: 'VIGIL_ADMIN_ACCOUNT_ID', flag: '--admin-account', default: '000000000000', description: 'The administrator account: sees and manages every member account.' },
   { key: 'admin key', env: 'VIGIL_ADMIN_ACCESS_KEY_ID / VIGIL_ADMIN_SECRET_ACCESS_KEY', default: 'generated once, printed once, kept in the database', description: 'An administrator access key pair, in addition to those in `accounts`.' },
@@ -61,7 +65,7 @@ export const SERVE_SETTINGS: readonly Setting[] = [
   { key: 'keepAliveTimeoutMs', env: 'VIGIL_KEEP_ALIVE_TIMEOUT_MS', default: '5000', description: 'An idle keep-alive connection is closed after this time.' },
   { key: 'maxUnauthenticatedConnections', env: 'VIGIL_MAX_UNAUTHENTICATED_CONNECTIONS', default: '512', description: 'Open connections that have not yet made a SigV4-authenticated request (all addresses); a connection beyond it is closed at once. Authenticated connections do not count.' },
   { key: 'maxUnauthenticatedPerAddress', env: 'VIGIL_MAX_UNAUTHENTICATED_PER_ADDRESS', default: '64', description: 'The same, per remote address.' },
-  { key: 'secretsKeyFile', env: 'VIGIL_SECRETS_KEY_FILE', default: '`<db>.key`', description: 'The AES-256 key that encrypts the secret access keys kept in the database (created 0600 on first use). `VIGIL_SECRETS_KEY` (64 hex characters or base64 of 32 bytes) gives the key itself instead. See docs/api.md.' },
+  { key: 'secretsKeyFile', env: 'VIGIL_SECRETS_KEY_FILE', default: '`<db>.key` (SQLite); none (PostgreSQL)', description: 'The AES-256 key that encrypts the secret access keys kept in the database (created 0600 on first use). `VIGIL_SECRETS_KEY` (64 hex characters or base64 of 32 bytes) gives the key itself instead. A PostgreSQL store needs one of the two, the same on every server over it. See docs/api.md.' },
   { key: 'sources', flag: '--watch DIR (repeatable)', default: '[]', description: 'Continuous ingestion (YAML): `{type: folder, path, settleMs}`, `{type: s3, bucket, prefix, start: now\\|backfill\\|DATE, region, endpoint, profile, pollSeconds}`, `{type: sqs, queueUrl, region, endpoint, s3Endpoint, visibilityTimeout}`; `--watch DIR` (repeatable) adds a folder with no file. See docs/continuous.md.' },
   { key: 'notifiers', default: '[]', description: 'Finding events (YAML): `{type: webhook, url, secret}`, `{type: slack, url}`, `{type: syslog, host, port, protocol: udp\\|tcp\\|tls, format: rfc5424\\|cef}`, `{type: file, path}`, each with `minSeverity`, `attempts`, `backoffMs`. See docs/continuous.md.' },
   { key: 'retentionDays', env: 'VIGIL_RETENTION_DAYS', default: '90', description: 'Findings last updated longer ago are exported to the publishing destination (if any), then deleted. At least 1.' },
@@ -103,24 +107,34 @@ function check(c: ServeConfig): ServeConfig {
   return c;
 }
 
-export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port' | 'db' | 'region' | 'adminAccount' | 'logLevel', string>> & { watch?: string[] }, env = process.env): ServeConfig {
+/** `store` and its older name `db`, given at one level: the one given, or both when they agree. */
+function oneStore(what: string, store: string | undefined, db: string | undefined): string | undefined {
+  if (store === '') store = undefined;
+  if (db === '') db = undefined;
+  if (store !== undefined && db !== undefined && String(store) !== String(db)) throw new ConfigError(`${what} and its older name db name different stores: give one`);
+  return store === undefined ? (db === undefined ? undefined : String(db)) : String(store);
+}
+
+export function loadServeConfig(flags: Partial<Record<'config' | 'host' | 'port' | 'db' | 'store' | 'region' | 'adminAccount' | 'logLevel', string>> & { watch?: string[] }, env = process.env): ServeConfig {
   const c: ServeConfig = { host: '127.0.0.1', port: 8765, db: 'vigil.db', region: 'us-east-1', adminAccountId: '000000000000', accounts: [], bodyLimitBytes: 1 << 20,
     headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxUnauthenticatedConnections: 512, maxUnauthenticatedPerAddress: 64, logLevel: 'info', sources: [], notifiers: [], retentionDays: 90 };
   const file = flags.config ?? env.VIGIL_CONFIG;
   if (file) {
     let doc: Record<string, unknown>;
     try { doc = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>; } catch (e) { throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`); }
-    const known = new Set(['host', 'port', 'db', 'region', 'adminAccountId', 'accounts', 'bodyLimitBytes', 'logLevel', 'sources', 'notifiers', 'retentionDays',
+    const known = new Set(['host', 'port', 'db', 'store', 'region', 'adminAccountId', 'accounts', 'bodyLimitBytes', 'logLevel', 'sources', 'notifiers', 'retentionDays',
       'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'maxUnauthenticatedConnections', 'maxUnauthenticatedPerAddress', 'secretsKeyFile']);
     for (const k of Object.keys(doc)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting "${k}" (see docs/config.md)`);
-    Object.assign(c, doc);
+    const { store, ...rest } = doc;
+    Object.assign(c, rest);
+    c.db = oneStore(`${file}: store`, store as string | undefined, doc.db as string | undefined) ?? c.db;
     c.port = Number(c.port);
     c.accounts = (doc.accounts as AccountConfig[] | undefined)?.map((a) => ({ accountId: String(a.accountId), keys: a.keys ?? [] })) ?? [];
   }
   const pick = (e: string | undefined, f: string | undefined) => f ?? e;
   c.host = pick(env.VIGIL_HOST, flags.host) ?? c.host;
   c.port = Number(pick(env.VIGIL_PORT, flags.port) ?? c.port);
-  c.db = pick(env.VIGIL_DB, flags.db) ?? c.db;
+  c.db = pick(oneStore('VIGIL_STORE', env.VIGIL_STORE, env.VIGIL_DB), oneStore('--store', flags.store, flags.db)) ?? c.db;
   c.region = pick(env.VIGIL_REGION, flags.region) ?? c.region;
   c.adminAccountId = pick(env.VIGIL_ADMIN_ACCOUNT_ID, flags.adminAccount) ?? String(c.adminAccountId);
   c.bodyLimitBytes = Number(env.VIGIL_BODY_LIMIT ?? c.bodyLimitBytes);

@@ -3,13 +3,23 @@
  * and the `--threat-list`/`--trusted-list` argument syntax (`path[:FORMAT[:purpose]]`).
  */
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Store } from '../store/index.js';
+import { isPostgresUrl, type Store } from '../store/index.js';
 import { DEFAULT_LIMITS, IntelManager, type AdHocList } from '../intel/manager.js';
 import { LIST_FORMATS, THREAT_PURPOSES, type ListFormat, type ListRole, type ThreatPurpose } from '../intel/types.js';
 
-/** `<dir of db>/.<db name>.intel/` — hidden, so scanning the folder never reads it. */
+/**
+ * VIGIL_INTEL_CACHE, else `<dir of db>/.<db name>.intel/` for a SQLite file — hidden, so scanning
+ * the folder never reads it — or, for a PostgreSQL store, `.vigil-<host>-<port>-<database>.intel/`
+ * in the working directory.
+ */
 export function intelCacheDir(db: string): string {
-  return process.env.VIGIL_INTEL_CACHE ?? join(dirname(resolve(db)), `.${basename(db)}.intel`);
+  if (process.env.VIGIL_INTEL_CACHE) return process.env.VIGIL_INTEL_CACHE;
+  if (isPostgresUrl(db)) {
+    const u = new URL(db);
+    const name = [u.hostname || 'local', u.port || '5432', u.pathname.slice(1) || 'postgres'].join('-').replace(/[^A-Za-z0-9._-]/g, '_');
+    return resolve(`.vigil-${name}.intel`);
+  }
+  return join(dirname(resolve(db)), `.${basename(db)}.intel`);
 }
 
 function envInt(name: string, dflt: number): number {

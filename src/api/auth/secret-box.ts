@@ -2,13 +2,15 @@
  * Secrets at rest: secret access keys are kept in the database sealed with AES-256-GCM under a
  * key that never enters the database. SigV4 needs the secret itself, so it is encrypted, not
  * hashed. The key comes from VIGIL_SECRETS_KEY (64 hex characters, or base64 of 32 bytes), else
- * from a key file — `secretsKeyFile`, by default `<db>.key` beside the database — created 0600
- * with a random key on first use. Each sealed value is bound to its access key id (GCM's
+ * from a key file — `secretsKeyFile`, by default `<db>.key` beside a SQLite database — created
+ * 0600 with a random key on first use. A PostgreSQL store has no file to sit beside, and every
+ * server over it must share the key: it needs VIGIL_SECRETS_KEY or secretsKeyFile given. Each sealed value is bound to its access key id (GCM's
  * additional data), so a sealed secret copied onto another key's record does not open.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isPostgresUrl, redactLocation } from '../../store/location.js';
 
 export interface Sealed { alg: 'A256GCM'; iv: string; tag: string; data: string }
 
@@ -51,6 +53,11 @@ export const defaultKeyFile = (db: string): string => `${db}.key`;
  */
 export function loadSecretsKey(o: { db: string; keyFile?: string; key?: string; create: boolean }): { key: Buffer; from: string } {
   if (o.key) return { key: parseKey(o.key, 'VIGIL_SECRETS_KEY'), from: 'VIGIL_SECRETS_KEY' };
+  if (!o.keyFile && isPostgresUrl(o.db)) {
+    throw new SecretsKeyError(`the store ${redactLocation(o.db)} is PostgreSQL, with no database file to keep the secrets key beside: `
+      + 'set VIGIL_SECRETS_KEY (64 hex characters, e.g. from `openssl rand -hex 32`; the same for every server and `vigil keys` over this store), '
+      + 'or secretsKeyFile / VIGIL_SECRETS_KEY_FILE (vigil keys: --secrets-key-file), a file made on first use and shared between servers');
+  }
   const file = o.keyFile ?? (o.db === ':memory:' ? undefined : defaultKeyFile(o.db));
   if (!file) return { key: randomBytes(32), from: 'memory' };
   if (!existsSync(file)) {

@@ -5,9 +5,9 @@
 import type { Command } from 'commander';
 import type { Finding, SeverityLevel } from '../../core/index.js';
 import { parseSeverityLevel } from '../../core/index.js';
-import { openStore, type Store } from '../../store/index.js';
+import { redactLocation, type Store } from '../../store/index.js';
 import { fail, severityLabel, table } from '../format.js';
-import { dbOption } from './common.js';
+import { dbOption, openStoreOrFail, storeLocation, storeOption } from './common.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
@@ -20,7 +20,7 @@ function resourceName(f: Finding): string {
 }
 
 async function withStore<T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(db).catch((e: Error) => fail(`cannot open ${db}: ${e.message}`));
+  const store = await openStoreOrFail(db);
   try { return await fn(store); } finally { await store.close(); }
 }
 
@@ -29,7 +29,7 @@ export function registerFindings(program: Command): void {
 
   findings.command('list')
     .description('list findings, most severe first (active ones unless --archived or --all)')
-    .addOption(dbOption())
+    .addOption(storeOption()).addOption(dbOption())
     .option('--type <type>', 'finding type (repeatable or comma-separated)', collect)
     .option('--severity <level>', 'Low, Medium, High or Critical (repeatable or comma-separated)', collect)
     .option('--account <id>', 'AWS account id (repeatable or comma-separated)', collect)
@@ -38,16 +38,16 @@ export function registerFindings(program: Command): void {
     .option('--sort <field>', 'severity | updatedAt | createdAt | count | type', 'severity')
     .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 50)
     .option('--json', 'print the findings as a JSON array of GuardDuty findings')
-    .action(async (o: { db: string; type?: string[]; severity?: string[]; account?: string[]; archived?: boolean; all?: boolean; sort: string; limit: number; json?: boolean }) => {
+    .action(async (o: { db?: string; store?: string; type?: string[]; severity?: string[]; account?: string[]; archived?: boolean; all?: boolean; sort: string; limit: number; json?: boolean }) => {
       const severities = (o.severity ?? []).map((s) => parseSeverityLevel(s) ?? fail(`unknown severity "${s}": use Low, Medium, High or Critical`, 2)) as SeverityLevel[];
       if (!['severity', 'updatedAt', 'createdAt', 'count', 'type'].includes(o.sort)) fail(`--sort must be severity, updatedAt, createdAt, count or type`, 2);
       if (!Number.isFinite(o.limit) || o.limit < 1) fail('--limit must be a positive number', 2);
-      await withStore(o.db, async (store) => {
+      await withStore(storeLocation(o), async (store) => {
         const q = { types: o.type, severities, accountIds: o.account, archived: o.all ? undefined : Boolean(o.archived) };
         const list = await store.queryFindings({ ...q, limit: o.limit, sort: { field: o.sort as 'severity', order: o.sort === 'type' ? 'ASC' : 'DESC' } });
         if (o.json) { process.stdout.write(JSON.stringify(list, null, 2) + '\n'); return; }
         const counts = await store.countFindings(q);
-        if (list.length === 0) { process.stdout.write(`No findings match (${counts.total} in ${o.db}).\n`); return; }
+        if (list.length === 0) { process.stdout.write(`No findings match (${counts.total} in ${redactLocation(storeLocation(o))}).\n`); return; }
         process.stdout.write(table(['Severity', 'Type', 'Resource', 'Account', 'Region', 'Count', 'Last seen', 'Id'],
           list.map((f) => [severityLabel(f.severity), f.type, resourceName(f), f.accountId, f.region, f.service.count,
             f.service.eventLastSeen.replace('.000Z', 'Z'), f.id])) + '\n');
@@ -58,16 +58,16 @@ export function registerFindings(program: Command): void {
   findings.command('get')
     .description('show findings by id')
     .argument('<ids...>', 'finding ids (32 hex characters)')
-    .addOption(dbOption())
+    .addOption(storeOption()).addOption(dbOption())
     .option('--json', 'print GuardDuty finding JSON (an array, as GetFindings returns)')
-    .action(async (ids: string[], o: { db: string; json?: boolean }) => {
-      await withStore(o.db, async (store) => {
+    .action(async (ids: string[], o: { db?: string; store?: string; json?: boolean }) => {
+      await withStore(storeLocation(o), async (store) => {
         const found = await store.getFindings(ids);
         const missing = ids.filter((id) => !found.some((f) => f.id === id));
         if (o.json) process.stdout.write(JSON.stringify(found, null, 2) + '\n');
         else for (const f of found) process.stdout.write(describe(f));
         if (missing.length) {
-          process.stderr.write(`vigil: no finding with id ${missing.join(', ')} in ${o.db} (vigil findings list shows the ids)\n`);
+          process.stderr.write(`vigil: no finding with id ${missing.join(', ')} in ${redactLocation(storeLocation(o))} (vigil findings list shows the ids)\n`);
           process.exitCode = found.length ? 3 : 1;
         }
       });
@@ -77,9 +77,9 @@ export function registerFindings(program: Command): void {
     findings.command(name)
       .description(`${archived ? 'archive' : 'unarchive'} findings by id`)
       .argument('<ids...>', 'finding ids')
-      .addOption(dbOption())
-      .action(async (ids: string[], o: { db: string }) => {
-        await withStore(o.db, async (store) => {
+      .addOption(storeOption()).addOption(dbOption())
+      .action(async (ids: string[], o: { db?: string; store?: string }) => {
+        await withStore(storeLocation(o), async (store) => {
           const n = await store.setArchived(ids, archived);
           process.stdout.write(`${n} finding${n === 1 ? '' : 's'} ${archived ? 'archived' : 'unarchived'}.\n`);
         });

@@ -11,13 +11,13 @@ import { IntelError } from '../../intel/manager.js';
 import { LIST_FORMATS, THREAT_PURPOSES } from '../../intel/types.js';
 import { isIp, isPublicIp } from '../../core/index.js';
 import { normaliseDomain } from '../../intel/ip-text.js';
-import { openStore, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { fail, table } from '../format.js';
-import { dbOption } from './common.js';
+import { dbOption, openStoreOrFail, storeLocation, storeOption } from './common.js';
 import { intelManager, parseFormat, parsePurpose } from '../intel-setup.js';
 
 async function withManager<T>(db: string, fn: (m: ReturnType<typeof intelManager>, store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(db).catch((e: Error) => fail(`cannot open ${db}: ${e.message}`));
+  const store = await openStoreOrFail(db);
   try {
     return await fn(intelManager(store, db), store);
   } catch (e) {
@@ -58,7 +58,7 @@ export function registerIntel(program: Command): void {
     .description('add a threat list (or --trusted list) from a file, URL or S3, or a known feed with --feed')
     .argument('[name]', 'list name (shown in findings as threatListName); defaults to the feed name')
     .argument('[location]', 'file path, http(s) URL, or s3://bucket/key')
-    .addOption(dbOption())
+    .addOption(storeOption()).addOption(dbOption())
     .option('--feed <feed>', `a known public feed: ${FEEDS.map((f) => f.name).join(', ')}`)
     .option('--format <format>', `list format: ${LIST_FORMATS.join(', ')}`, 'TXT')
     .option('--purpose <purpose>', `what the entries are (decides the finding types): ${THREAT_PURPOSES.join(', ')}`, 'custom')
@@ -72,8 +72,8 @@ Examples:
   vigil intel add blocklist ./blocklist.txt
   vigil intel add partners https://example.com/partners.csv --format OTX_CSV --purpose malicious --refresh 6h
   vigil intel add office s3://acme-sec/lists/office-ips.txt --trusted`)
-    .action(async (name: string | undefined, location: string | undefined, o: { db: string; feed?: string; format: string; purpose: string; trusted?: boolean; refresh?: string; inactive?: boolean; json?: boolean }) => {
-      await withManager(o.db, async (m) => {
+    .action(async (name: string | undefined, location: string | undefined, o: { db?: string; store?: string; feed?: string; format: string; purpose: string; trusted?: boolean; refresh?: string; inactive?: boolean; json?: boolean }) => {
+      await withManager(storeLocation(o), async (m) => {
         const feed = o.feed ? findFeed(o.feed) ?? fail(`unknown feed ${o.feed}; vigil intel feeds lists them`, 2) : undefined;
         if (!feed && (!name || !location)) fail('give a name and a location, or --feed <name> (vigil intel add --help)', 2);
         const l = await m.add({
@@ -89,10 +89,10 @@ Examples:
 
   intel.command('list')
     .description('the lists, their status, entry counts and last refresh')
-    .addOption(dbOption())
+    .addOption(storeOption()).addOption(dbOption())
     .option('--json', 'print as JSON')
-    .action(async (o: { db: string; json?: boolean }) => {
-      await withManager(o.db, async (m) => {
+    .action(async (o: { db?: string; store?: string; json?: boolean }) => {
+      await withManager(storeLocation(o), async (m) => {
         const lists = await m.list();
         if (o.json) process.stdout.write(JSON.stringify(lists, null, 2) + '\n');
         else if (lists.length === 0) process.stdout.write('No lists yet. Add one: vigil intel add --feed tor-exit, or vigil intel add <name> <file|url|s3://…>\n');
@@ -103,30 +103,30 @@ Examples:
   intel.command('remove')
     .description('remove a list')
     .argument('<name>', 'list name or id')
-    .addOption(dbOption())
-    .action(async (name: string, o: { db: string }) => {
-      await withManager(o.db, async (m) => { const l = await m.remove(name); process.stdout.write(`Removed ${l.name}.\n`); });
+    .addOption(storeOption()).addOption(dbOption())
+    .action(async (name: string, o: { db?: string; store?: string }) => {
+      await withManager(storeLocation(o), async (m) => { const l = await m.remove(name); process.stdout.write(`Removed ${l.name}.\n`); });
     });
 
   for (const [cmd, on] of [['activate', true], ['deactivate', false]] as const) {
     intel.command(cmd)
       .description(on ? 'use a list again' : 'stop using a list without removing it')
       .argument('<name>', 'list name or id')
-      .addOption(dbOption())
-      .action(async (name: string, o: { db: string }) => {
-        await withManager(o.db, async (m) => printLists([await m.setActive(name, on)]));
+      .addOption(storeOption()).addOption(dbOption())
+      .action(async (name: string, o: { db?: string; store?: string }) => {
+        await withManager(storeLocation(o), async (m) => printLists([await m.setActive(name, on)]));
       });
   }
 
   intel.command('refresh')
     .description('fetch lists again (conditional requests: unchanged lists cost nothing); all active lists by default')
     .argument('[name]', 'one list (name or id)')
-    .addOption(dbOption())
+    .addOption(storeOption()).addOption(dbOption())
     .option('--due', 'only lists whose refresh interval is over')
     .option('--force', 'fetch even if unchanged')
     .option('--json', 'print the lists as JSON')
-    .action(async (name: string | undefined, o: { db: string; due?: boolean; force?: boolean; json?: boolean }) => {
-      await withManager(o.db, async (m) => {
+    .action(async (name: string | undefined, o: { db?: string; store?: string; due?: boolean; force?: boolean; json?: boolean }) => {
+      await withManager(storeLocation(o), async (m) => {
         const lists = await m.refresh(name, { force: o.force, dueOnly: o.due });
         if (o.json) process.stdout.write(JSON.stringify(lists, null, 2) + '\n');
         else printLists(lists);
@@ -137,11 +137,11 @@ Examples:
   intel.command('test')
     .description('check an IP address or domain against every active list')
     .argument('<value>', 'an IPv4/IPv6 address or a domain')
-    .addOption(dbOption())
+    .addOption(storeOption()).addOption(dbOption())
     .option('--port <port>', 'remote port, for ip:port entries', (v) => Number.parseInt(v, 10))
     .option('--json', 'print as JSON')
-    .action(async (value: string, o: { db: string; port?: number; json?: boolean }) => {
-      await withManager(o.db, async (m) => {
+    .action(async (value: string, o: { db?: string; store?: string; port?: number; json?: boolean }) => {
+      await withManager(storeLocation(o), async (m) => {
         const { services } = await m.buildServices();
         const ip = isIp(value);
         const domain = ip ? undefined : normaliseDomain(value);

@@ -1,34 +1,37 @@
 /**
  * `vigil keys`: the access keys kept in the database (list, create, revoke, rotate). Secrets are
  * sealed with the secrets key (the key file beside the database, or VIGIL_SECRETS_KEY): the same
- * one `vigil serve` uses, so point both at the same --db. A running server picks every change up
+ * one `vigil serve` uses, so point both at the same --db (or --store). A running server picks every change up
  * within about a second, without a restart. A secret is printed once, when it is made; `list`
  * never shows one. Keys in the YAML configuration are the file's and are not listed here.
  */
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { openStore, type Store } from '../../store/index.js';
+import { isPostgresUrl, type Store } from '../../store/index.js';
 import { KeyStore, KeyStoreError, view, type KeyView } from '../../api/auth/key-store.js';
 import { SecretBox, SecretsKeyError, loadSecretsKey } from '../../api/auth/secret-box.js';
 import type { KeyRole } from '../../api/config.js';
 import { fail, table } from '../format.js';
+import { dbOption, openExistingStore, openStoreOrFail, storeLocation, storeOption } from './common.js';
 
-interface Common { db: string; secretsKeyFile?: string; json?: boolean }
+interface Common { db?: string; store?: string; secretsKeyFile?: string; json?: boolean }
 
 const common = (c: Command): Command => c
-  .addOption(new Option('--db <path>', 'SQLite database of vigil serve').env('VIGIL_DB').default('vigil.db'))
-  .addOption(new Option('--secrets-key-file <file>', 'key file sealing the secrets (default <db>.key)').env('VIGIL_SECRETS_KEY_FILE'))
+  .addOption(storeOption('the store of vigil serve')).addOption(dbOption('the store of vigil serve'))
+  .addOption(new Option('--secrets-key-file <file>', 'key file sealing the secrets (default <db>.key beside a SQLite file; a PostgreSQL store needs it or VIGIL_SECRETS_KEY)').env('VIGIL_SECRETS_KEY_FILE'))
   .option('--json', 'print JSON');
 
 async function open(o: Common, create: boolean): Promise<{ store: Store; keys: KeyStore }> {
+  const db = storeLocation(o);
   // a typo in --db must not make an empty database and a key nobody's server reads
-  if (o.db !== ':memory:' && !existsSync(o.db) && !create) fail(`no database at ${o.db}: pass --db <file> (as given to vigil serve)`, 2);
+  const hint = 'pass --db <file> or --store <url> (as given to vigil serve)';
+  if (!create && !isPostgresUrl(db) && db !== ':memory:' && !existsSync(db)) fail(`no database at ${db}: ${hint}`, 2);
   let box: SecretBox;
-  try { box = new SecretBox(loadSecretsKey({ db: o.db, keyFile: o.secretsKeyFile, key: process.env.VIGIL_SECRETS_KEY || undefined, create }).key); } catch (e) {
+  try { box = new SecretBox(loadSecretsKey({ db, keyFile: o.secretsKeyFile, key: process.env.VIGIL_SECRETS_KEY || undefined, create }).key); } catch (e) {
     if (e instanceof SecretsKeyError) fail(e.message, 2);
     throw e;
   }
-  const store = await openStore(o.db).catch((e: Error) => fail(`cannot open ${o.db}: ${e.message}`));
+  const store = create ? await openStoreOrFail(db) : await openExistingStore(db, hint);
   return { store, keys: new KeyStore(store, box) };
 }
 

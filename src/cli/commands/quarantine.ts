@@ -4,17 +4,15 @@
  * while `vigil serve` runs on it: a running server reads the quarantine records before every
  * poll, so a re-queued object is read again at its source's next poll, without a restart.
  */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openStore, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { listQuarantine, requeueQuarantined, type QuarantineRecord } from '../../app/ingest/quarantine.js';
 import { fail, table } from '../format.js';
-import { dbOption } from './common.js';
+import { dbOption, openExistingStore, storeLocation, storeOption } from './common.js';
 
 async function withStore<T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  // like `vigil status`: a wrong --db is a mistake to report, not a new empty database
-  if (db !== ':memory:' && !existsSync(db)) fail(`no database at ${db}: pass --db <file> (as given to vigil serve)`, 2);
-  const store = await openStore(db).catch((e: Error) => fail(`cannot open ${db}: ${e.message}`));
+  // like `vigil status`: a wrong store is a mistake to report, not a new empty database
+  const store = await openExistingStore(db, 'pass --db <file> or --store <url> (as given to vigil serve)');
   try { return await fn(store); } finally { await store.close(); }
 }
 
@@ -29,11 +27,11 @@ export function registerQuarantine(program: Command): void {
 
   cmd.command('list')
     .description('quarantined objects: source, URI, tries, first and last failure, error')
-    .addOption(dbOption())
+    .addOption(storeOption()).addOption(dbOption())
     .option('--source <id>', 'only this source')
     .option('--json', 'print JSON')
-    .action(async (o: { db: string; source?: string; json?: boolean }) => {
-      const records = await withStore(o.db, (s) => listQuarantine(s, o.source));
+    .action(async (o: { db?: string; store?: string; source?: string; json?: boolean }) => {
+      const records = await withStore(storeLocation(o), (s) => listQuarantine(s, o.source));
       if (o.json) process.stdout.write(JSON.stringify(records, null, 2) + '\n');
       else process.stdout.write(records.length ? `${rows(records)}\nRe-queue with: vigil quarantine requeue <id|uri> (or --all)\n` : 'Nothing is quarantined.\n');
     });
@@ -41,13 +39,13 @@ export function registerQuarantine(program: Command): void {
   cmd.command('requeue')
     .description('put quarantined objects back: the next poll of their source reads them again (a running vigil serve included)')
     .argument('[refs...]', 'quarantine ids or object URIs')
-    .addOption(dbOption())
+    .addOption(storeOption()).addOption(dbOption())
     .option('--all', 'every quarantined object (of --source, if given)')
     .option('--source <id>', 'only objects of this source')
     .option('--json', 'print JSON: { requeued: [...], unknown: [...] }')
-    .action(async (refs: string[], o: { db: string; all?: boolean; source?: string; json?: boolean }) => {
+    .action(async (refs: string[], o: { db?: string; store?: string; all?: boolean; source?: string; json?: boolean }) => {
       if (!o.all && refs.length === 0) fail('name quarantined objects (id or URI, see `vigil quarantine list`) or pass --all', 2);
-      const r = await withStore(o.db, (s) => requeueQuarantined(s, { refs, all: o.all, source: o.source }));
+      const r = await withStore(storeLocation(o), (s) => requeueQuarantined(s, { refs, all: o.all, source: o.source }));
       if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else {
         for (const q of r.requeued) process.stdout.write(`re-queued ${q.id} ${q.uri} (${q.source})\n`);

@@ -7,11 +7,11 @@
 import type { Command } from 'commander';
 import { LOG_KINDS, type LogKind } from '../../core/index.js';
 import { scan, type ScanReport } from '../../app/scan.js';
-import { openStore } from '../../store/index.js';
+import { redactLocation } from '../../store/index.js';
 import { BAD_REASONS, type BadReason } from '../../core/index.js';
 import { bytes, fail, rate, severityLabel, table } from '../format.js';
 import { progressReporter } from '../progress.js';
-import { dbOption } from './common.js';
+import { dbOption, openStoreOrFail, storeFlag, storeLocation, storeOption } from './common.js';
 import { intelManager, parseAdHoc } from '../intel-setup.js';
 import { readFileSync } from 'node:fs';
 import { parseInventory, setInstanceInventory } from '../../enrich/instance-identity.js';
@@ -20,7 +20,7 @@ export function registerScan(program: Command): void {
   program.command('scan')
     .description('scan CloudTrail, VPC Flow Logs and Route 53 Resolver query logs (files, folders, globs; gzip or plain)')
     .argument('<paths...>', 'files, folders (read recursively) or glob patterns such as "logs/**/*.gz"')
-    .addOption(dbOption())
+    .addOption(storeOption('where findings go')).addOption(dbOption('where findings go'))
     .option('-t, --type <type>', `force the log type instead of detecting it: ${LOG_KINDS.join('|')}`)
     .option('--region <region>', 'region for records and paths that name none', 'us-east-1')
     .option('--flow-fields <fields>', 'VPC flow field order for files without a header line, e.g. "version account-id interface-id srcaddr …"')
@@ -35,11 +35,12 @@ export function registerScan(program: Command): void {
 Examples:
   vigil scan samples/                          scan the bundled sample logs
   vigil scan ~/logs/AWSLogs --db audit.db       a downloaded S3 prefix, into audit.db
+  vigil scan logs/ --store postgres://vigil@db.internal/vigil   into PostgreSQL (docs/store.md)
   vigil scan "exports/**/*.json.gz" --type cloudtrail
   vigil scan logs/ --threat-list blocklist.txt --trusted-list office-ips.txt
 
 Exit codes: 0 clean · 3 completed with input errors (see the ingestion summary) · 1 failed · 2 usage error`)
-    .action(async (paths: string[], o: { db: string; type?: string; region: string; flowFields?: string; force?: boolean; json?: boolean; progress: boolean; threatList?: string[]; trustedList?: string[]; offline?: boolean; inventory?: string }) => {
+    .action(async (paths: string[], o: { db?: string; store?: string; type?: string; region: string; flowFields?: string; force?: boolean; json?: boolean; progress: boolean; threatList?: string[]; trustedList?: string[]; offline?: boolean; inventory?: string }) => {
       if (o.type && !LOG_KINDS.includes(o.type as LogKind)) fail(`--type must be one of ${LOG_KINDS.join(', ')} (got ${o.type})`, 2);
       const inventoryPath = o.inventory ?? process.env.VIGIL_INSTANCE_INVENTORY;
       if (inventoryPath) {
@@ -49,8 +50,9 @@ Exit codes: 0 clean · 3 completed with input errors (see the ingestion summary)
       try {
         adHoc = [...(o.threatList ?? []).map((v) => parseAdHoc(v, 'THREAT')), ...(o.trustedList ?? []).map((v) => parseAdHoc(v, 'TRUSTED'))];
       } catch (e) { fail((e as Error).message, 2); }
-      const store = await openStore(o.db).catch((e: Error) => fail(`cannot open ${o.db}: ${e.message}`));
-      const intel = intelManager(store, o.db);
+      const db = storeLocation(o);
+      const store = await openStoreOrFail(db);
+      const intel = intelManager(store, db);
       if (!o.offline) await intel.refresh(undefined, { dueOnly: true });
       const { services, loaded, problems } = await intel.buildServices(adHoc);
       if (problems.length && adHoc.some((a) => problems.some((p) => p.startsWith(`list ${a.name}:`)))) {
@@ -73,8 +75,8 @@ Exit codes: 0 clean · 3 completed with input errors (see the ingestion summary)
       await store.close();
       if (report.objects.total === 0) fail(`nothing to scan: ${report.inputs.missing.map((m) => `${m.arg} (${m.reason})`).join(', ')}`, 2);
       const lists = { loaded, problems };
-      if (o.json) process.stdout.write(JSON.stringify({ ...jsonReport(report, o.db, totals.total), lists }, null, 2) + '\n');
-      else process.stdout.write(textReport(report, o.db, totals.total) + listsSummary(lists, report));
+      if (o.json) process.stdout.write(JSON.stringify({ ...jsonReport(report, redactLocation(db), totals.total), lists }, null, 2) + '\n');
+      else process.stdout.write(textReport(report, db, totals.total) + listsSummary(lists, report));
       process.exitCode = report.exitCode;
     });
 }
@@ -111,7 +113,7 @@ function textReport(r: ScanReport, db: string, activeFindings: number): string {
     out.push(table(['Severity', 'Type', 'New', 'Updated', 'Occurrences'],
       f.byType.map((t) => [severityLabel(t.severity), t.type, t.created, t.updated, t.occurrences])));
   } else out.push('No findings from these logs.');
-  out.push(`${f.created} new, ${f.updated} updated${f.suppressed ? `, ${f.suppressed} suppressed by filters` : ''}; ${activeFindings} active findings in ${db}.`);
+  out.push(`${f.created} new, ${f.updated} updated${f.suppressed ? `, ${f.suppressed} suppressed by filters` : ''}; ${activeFindings} active findings in ${redactLocation(db)}.`);
   out.push('');
   out.push('Ingestion');
   const rows: (string | number)[][] = [];
@@ -140,6 +142,6 @@ function textReport(r: ScanReport, db: string, activeFindings: number): string {
     out.push(...problems);
   }
   out.push('');
-  out.push(f.byType.length ? `Next: vigil findings list --db ${db}` : '');
+  out.push(f.byType.length ? `Next: vigil findings list ${storeFlag(db)}` : '');
   return out.join('\n') + '\n';
 }

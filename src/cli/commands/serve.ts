@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadServeConfig } from '../../api/config.js';
 import { startServer } from '../../app/serve.js';
 import { fail } from '../format.js';
+import { redactLocation } from '../../store/index.js';
 import { clusterOptions, openClusterFrom, type ClusterFlags } from './worker.js';
 
 export function registerServe(program: Command): void {
@@ -15,7 +16,8 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'YAML configuration (see docs/config.md); env VIGIL_CONFIG')
     .option('--host <address>', 'address to listen on (default 127.0.0.1; env VIGIL_HOST)')
     .option('--port <port>', 'TCP port (default 8765; env VIGIL_PORT)')
-    .option('--db <path>', 'SQLite database (default vigil.db; env VIGIL_DB)')
+    .option('--store <url>', 'the store: postgres://user@host/db for PostgreSQL, else a SQLite file (default vigil.db; env VIGIL_STORE; see docs/store.md)')
+    .option('--db <path>', 'the store as a SQLite file (what --store names too; env VIGIL_DB)')
     .option('--region <region>', 'region of the administrator detector made at start (default us-east-1; env VIGIL_REGION)')
     .option('--admin-account <id>', 'administrator account id (default 000000000000; env VIGIL_ADMIN_ACCOUNT_ID)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent (default info)')
@@ -29,7 +31,7 @@ Then, in another terminal:
 In a cluster (--nats, docs/deploy.md) this process serves the API and lists the sources; \`vigil worker\`s
 read and detect. Any number of such servers can run over the same store.`);
   clusterOptions(cmd)
-    .action(async (o: ClusterFlags & { config?: string; host?: string; port?: string; db?: string; region?: string; adminAccount?: string; logLevel?: string; watch?: string[] }) => {
+    .action(async (o: ClusterFlags & { config?: string; host?: string; port?: string; db?: string; store?: string; region?: string; adminAccount?: string; logLevel?: string; watch?: string[] }) => {
       let config;
       try { config = loadServeConfig(o); } catch (e) {
         if (e instanceof ConfigError) fail(e.message, 2);
@@ -39,9 +41,9 @@ read and detect. Any number of such servers can run over the same store.`);
       const s = await startServer(config, { logger: config.logLevel !== 'silent', continuous: { cluster } }).catch((e: NodeJS.ErrnoException) =>
         fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use: pick another with --port or VIGIL_PORT` : e.message, e.name === 'SourceConfigError' || /^(sources|notifiers|\w+ (source|notifier))/.test(e.message) ? 2 : 1));
       const out = process.stderr;
-      out.write(`vigil serve: GuardDuty API at ${s.url} (database ${config.db}, administrator account ${config.adminAccountId}, region ${config.region})\n`);
+      out.write(`vigil serve: GuardDuty API at ${s.url} (store ${redactLocation(config.db)}, administrator account ${config.adminAccountId}, region ${config.region})\n`);
       if (s.createdAdminKey) {
-        out.write(`\nAn administrator key was created (shown this once; kept encrypted in ${config.db}, key ${s.secretsKeyFrom}; manage keys with vigil keys):\n`
+        out.write(`\nAn administrator key was created (shown this once; kept encrypted in ${redactLocation(config.db)}, key ${s.secretsKeyFrom}; manage keys with vigil keys):\n`
           + `  aws_access_key_id     = ${s.createdAdminKey.accessKeyId}\n  aws_secret_access_key = ${s.createdAdminKey.secretAccessKey}\n`);
       } else {
         out.write(`administrator key${s.adminKeyIds.length > 1 ? 's' : ''}: ${s.adminKeyIds.join(', ') || '(from the configuration)'}\n`);

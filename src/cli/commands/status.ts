@@ -1,20 +1,19 @@
 /**
  * `vigil status`: ingestion health. From a running `vigil serve` (`--url`, signed with SigV4 from
  * the AWS credentials in the environment or a profile's keys given as env) it shows the live
- * view (sources and notifiers); otherwise from the database (`--db`): what each continuous
+ * view (sources and notifiers); otherwise from the store (`--db` or `--store`): what each continuous
  * source saved at its last checkpoint, the objects quarantined now, and what was read per log
  * type (scans included).
  */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
-import { openStore } from '../../store/index.js';
+import { redactLocation } from '../../store/index.js';
 import { healthView, type SourceHealthData, type SourceHealthView } from '../../app/ingest/health.js';
 import { listQuarantine } from '../../app/ingest/quarantine.js';
 import type { NotifierStats } from '../../notify/index.js';
 import { bytes, fail, table } from '../format.js';
-import { dbOption } from './common.js';
+import { dbOption, openExistingStore, storeLocation, storeOption } from './common.js';
 import { clusterOptions, openClusterFrom, type ClusterFlags } from './worker.js';
 import { clusterStatus, type ClusterStatus } from '../../cluster/status.js';
 import type { PublisherSourceView } from '../../cluster/publisher.js';
@@ -41,14 +40,13 @@ async function fromApi(url: string): Promise<StatusView> {
 }
 
 async function fromDb(db: string): Promise<StatusView> {
-  // a status check never creates a database: a wrong --db is a mistake to report
-  if (db !== ':memory:' && !existsSync(db)) fail(`no database at ${db}: pass --db <file> (as given to vigil scan or vigil serve), or --url of a running vigil serve`, 2);
-  const store = await openStore(db).catch((e: Error) => fail(`cannot open ${db}: ${e.message}`));
+  // a status check never creates a database: a wrong store is a mistake to report
+  const store = await openExistingStore(db, 'pass --db <file> or --store <url> (as given to vigil scan or vigil serve), or --url of a running vigil serve');
   try {
     const saved = await store.listDocs<SourceHealthData>('ingest-health');
     // quarantine records are the truth (a re-queue deletes them); the health document is as of the last checkpoint
     const quarantine = await listQuarantine(store);
-    return { from: db, sources: saved.map((d) => ({ ...healthView(d), quarantine: quarantine.filter((q) => q.source === d.id) })), logTypes: await store.ingestionSummary() };
+    return { from: redactLocation(db), sources: saved.map((d) => ({ ...healthView(d), quarantine: quarantine.filter((q) => q.source === d.id) })), logTypes: await store.ingestionSummary() };
   } finally { await store.close(); }
 }
 
@@ -111,19 +109,19 @@ export function printCluster(c: NonNullable<StatusView['cluster']>): string[] {
 export function registerStatus(program: Command): void {
   const cmd = program.command('status')
     .description('ingestion health: per source objects, records, bytes, bad records by reason, lag, CloudTrail gaps, retries and quarantined objects, last error; notifiers')
-    .addOption(dbOption())
+    .addOption(storeOption()).addOption(dbOption())
     .option('--url <url>', 'ask a running vigil serve instead of reading the database (SigV4 with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
     .option('--json', 'print JSON');
   clusterOptions(cmd)
     .addHelpText('after', `
 With --nats, the cluster's workers, each partition's owner and the notices waiting (from NATS; with --url
 a clustered server shows the same).`)
-    .action(async (o: ClusterFlags & { db: string; url?: string; json?: boolean }) => {
+    .action(async (o: ClusterFlags & { db?: string; store?: string; url?: string; json?: boolean }) => {
       let v: StatusView;
       if (o.nats && !o.url) {
         const cluster = await openClusterFrom({ ...o, existing: true }, 'vigil status');
         try { v = { from: o.nats, sources: [], cluster: { status: await clusterStatus(cluster) } }; } finally { await cluster.close(); }
-      } else v = o.url ? await fromApi(o.url) : await fromDb(o.db);
+      } else v = o.url ? await fromApi(o.url) : await fromDb(storeLocation(o));
       process.stdout.write(o.json ? JSON.stringify(v, null, 2) + '\n' : printStatus(v));
     });
 }

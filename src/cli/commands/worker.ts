@@ -11,7 +11,7 @@ import { ConfigError, loadServeConfig } from '../../api/config.js';
 import { intelFor } from '../../app/ingest/continuous.js';
 import { Cluster } from '../../cluster/nats.js';
 import { Worker } from '../../cluster/worker.js';
-import { openStore } from '../../store/index.js';
+import { openStore, redactLocation } from '../../store/index.js';
 import { intelManager } from '../intel-setup.js';
 import { fail } from '../format.js';
 
@@ -42,7 +42,8 @@ export function registerWorker(program: Command): void {
   const cmd = program.command('worker')
     .description('process a share of a cluster\'s partitions (NATS JetStream work, shared store); see docs/deploy.md')
     .option('--config <file>', 'the YAML configuration `vigil serve` uses (region, db); env VIGIL_CONFIG')
-    .option('--db <path>', 'the store all workers and `vigil serve --nats` share (env VIGIL_DB)')
+    .option('--store <url>', 'the store all workers and `vigil serve --nats` share: postgres://user@host/db (env VIGIL_STORE)')
+    .option('--db <path>', 'the same as a SQLite file (env VIGIL_DB)')
     .option('--region <region>', 'region of findings whose logs name none (env VIGIL_REGION)')
     .option('--id <name>', 'this worker\'s name in leases and status (default <host>-<pid>-<random>)')
     .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').choices(LEVELS).default('info'))
@@ -52,20 +53,20 @@ Example (one NATS, one store, the API with the listing side, two workers):
   vigil worker --nats nats://127.0.0.1:4222 --db /srv/vigil/vigil.db
   vigil worker --nats nats://127.0.0.1:4222 --db /srv/vigil/vigil.db
 Kill a worker: its partitions move to the others within the lease time, nothing lost or counted twice.`);
-  clusterOptions(cmd).action(async (o: ClusterFlags & { config?: string; db?: string; region?: string; id?: string; logLevel: (typeof LEVELS)[number] }) => {
+  clusterOptions(cmd).action(async (o: ClusterFlags & { config?: string; db?: string; store?: string; region?: string; id?: string; logLevel: (typeof LEVELS)[number] }) => {
     let config;
-    try { config = loadServeConfig({ config: o.config, db: o.db, region: o.region }); } catch (e) {
+    try { config = loadServeConfig({ config: o.config, db: o.db, store: o.store, region: o.region }); } catch (e) {
       if (e instanceof ConfigError) fail(e.message, 2);
       throw e;
     }
     const min = LEVELS.indexOf(o.logLevel);
     const log = (level: 'info' | 'warn' | 'error', msg: string) => { if (LEVELS.indexOf(level) >= min) process.stderr.write(`${new Date().toISOString()} ${level} ${msg}\n`); };
-    const store = await openStore(config.db).catch((e: Error) => fail(`cannot open the store ${config.db}: ${e.message}`));
+    const store = await openStore(config.db).catch((e: Error) => fail(`cannot open the store ${redactLocation(config.db)}: ${e.message}`));
     const cluster = await openClusterFrom(o, `vigil worker ${o.id ?? process.pid}`);
     const intel = intelManager(store, config.db);
     const worker = new Worker({ cluster, store, id: o.id, intel: intelFor(store, intel, log), defaultRegion: config.region, log });
     worker.start();
-    log('info', `vigil worker ${worker.id}: cluster ${cluster.prefix} (${cluster.partitions} partitions, lease ${cluster.leaseMs / 1000} s) on ${o.nats}, store ${config.db}`);
+    log('info', `vigil worker ${worker.id}: cluster ${cluster.prefix} (${cluster.partitions} partitions, lease ${cluster.leaseMs / 1000} s) on ${o.nats}, store ${redactLocation(config.db)}`);
     let stopping = false;
     const stop = async () => {
       if (stopping) return;
