@@ -1,7 +1,8 @@
 /**
  * A live `vigil serve` for the API tests, driven by real clients: it starts the server in-process
- * (startServer, the same start-up `vigil serve` runs) on a random port with a temporary SQLite
- * database and a YAML configuration holding an administrator key, a read-only key on the
+ * (startServer, the same start-up `vigil serve` runs) on a random port with a temporary store — a
+ * SQLite file, or with `store: 'postgres'` (or VIGIL_TEST_STORE=postgres) a database of its own on
+ * the machine's PostgreSQL, dropped by `stop()` — and a YAML configuration holding an administrator key, a read-only key on the
  * administrator account and two member accounts' keys. It hands out `@aws-sdk/client-guardduty`
  * clients per key, runs the Debian AWS CLI (/usr/bin/aws, v2) against the server, and sends raw
  * SigV4-signed requests (for bodies no SDK would send). `stop()` closes the server and removes
@@ -19,6 +20,8 @@ import { stringify } from 'yaml';
 import { startServer, type RunningServer } from '../../src/app/serve.js';
 import { loadServeConfig } from '../../src/api/config.js';
 import { detectorIdFor } from '../../src/findings/index.js';
+import { createTestDatabase, type TestDatabase } from '../../src/testing/postgres.js';
+import { randomBytes } from 'node:crypto';
 
 export const REGION = 'us-east-1';
 export const ADMIN_ACCOUNT = '111111111111';
@@ -76,6 +79,8 @@ export interface HarnessOptions {
   settings?: Record<string, unknown>;
   /** Turns the server's request log on, into this stream. */
   logStream?: NodeJS.WritableStream;
+  /** The backend (default VIGIL_TEST_STORE, else sqlite). */
+  store?: 'sqlite' | 'postgres';
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -90,9 +95,14 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
   const configFile = join(dir, 'vigil.yaml');
   writeFileSync(configFile, stringify(yaml));
-  // an empty environment: the developer's VIGIL_* settings must not leak into the tests
-  const config = loadServeConfig({ config: configFile, port: '0', db: join(dir, 'vigil.db') }, {});
-  const server = await startServer(config, o.logStream ? { logger: true, logStream: o.logStream } : {});
+  const backend = o.store ?? (process.env.VIGIL_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite');
+  const pg: TestDatabase | undefined = backend === 'postgres' ? await createTestDatabase() : undefined;
+  // an empty environment: the developer's VIGIL_* settings must not leak into the tests. A
+  // PostgreSQL store has no file beside which to keep the secrets key: it comes from the environment
+  const config = pg
+    ? loadServeConfig({ config: configFile, port: '0', store: pg.url }, { VIGIL_SECRETS_KEY: randomBytes(32).toString('hex') })
+    : loadServeConfig({ config: configFile, port: '0', db: join(dir, 'vigil.db') }, {});
+  const server = await startServer(config, o.logStream ? { logger: true, logStream: o.logStream } : {}).catch(async (e) => { await pg?.drop(); throw e; });
   const url = server.url;
   const awsConfig = join(dir, 'aws-config');
   writeFileSync(awsConfig, '');
@@ -153,6 +163,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     async stop() {
       for (const c of clients.values()) c.destroy();
       await server.stop();
+      await pg?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
