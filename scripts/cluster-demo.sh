@@ -18,7 +18,7 @@ port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=
 api=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 nats="nats://127.0.0.1:$port"
 store=${STORE:-$dir/vigil.db}
-storeflag=(--db "$store")
+storeflag=(--store "$store")
 vigil=(node --import tsx src/cli/main.ts)
 pids=()
 cleanup() {

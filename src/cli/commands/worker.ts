@@ -49,9 +49,9 @@ export function registerWorker(program: Command): void {
     .addOption(new Option('--log-level <level>', 'debug, info, warn, error or silent').choices(LEVELS).default('info'))
     .addHelpText('after', `
 Example (one NATS, one store, the API with the listing side, two workers):
-  vigil serve --nats nats://127.0.0.1:4222 --db /srv/vigil/vigil.db --watch /srv/logs
-  vigil worker --nats nats://127.0.0.1:4222 --db /srv/vigil/vigil.db
-  vigil worker --nats nats://127.0.0.1:4222 --db /srv/vigil/vigil.db
+  vigil serve --nats nats://127.0.0.1:4222 --store postgres://vigil@127.0.0.1/vigil --watch /srv/logs
+  vigil worker --nats nats://127.0.0.1:4222 --store postgres://vigil@127.0.0.1/vigil
+  vigil worker --nats nats://127.0.0.1:4222 --store postgres://vigil@127.0.0.1/vigil
 Kill a worker: its partitions move to the others within the lease time, nothing lost or counted twice.`);
   clusterOptions(cmd).action(async (o: ClusterFlags & { config?: string; db?: string; store?: string; region?: string; id?: string; logLevel: (typeof LEVELS)[number] }) => {
     let config;
