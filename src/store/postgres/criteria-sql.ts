@@ -8,6 +8,7 @@
 import type { Condition, FindingCriteria } from '../../findings/criteria.js';
 import { ATTRIBUTE_PATH, INSTANCE_ID, TERM_FIELDS, columnOf, columnValue, termEquals, type Column } from '../criteria-fields.js';
 import { term } from './terms.js';
+import { pgText } from './text.js';
 
 /** The parameters of one statement: `add` returns the placeholder (`$n`) of a value. */
 export class Params {
@@ -24,6 +25,12 @@ const CAST: Record<Column['kind'], string> = { text: 'text', time: 'text', numbe
 /** The column as compared: count (bigint) compares as a float, so 5.5 is a value it does not hold rather than an error. */
 const expr = (c: Column) => (c.kind === 'number' ? `${c.col}::float8` : c.col);
 
+/** A criterion value as its column holds it (text as pgText makes column text), or undefined when no row can hold it. */
+function bind(c: Column, v: string | number): string | number | undefined {
+  const x = columnValue(c.kind, v);
+  return typeof x === 'string' ? pgText(x) : x;
+}
+
 export interface SqlCriteria { where: string[]; residual?: FindingCriteria }
 
 export function criteriaToSql(criteria: FindingCriteria | undefined, p: Params): SqlCriteria {
@@ -35,7 +42,7 @@ export function criteriaToSql(criteria: FindingCriteria | undefined, p: Params):
       const values = termEquals(field, cond);
       if (values) {
         // "equals" alone on a term field: the GIN index on terms answers it exactly
-        where.push(`terms && ${p.add(values.map((v) => term(TERM_FIELDS[field], v)))}::text[]`);
+        where.push(`terms && ${p.add(values.map((v) => term(TERM_FIELDS[field], pgText(v))))}::text[]`);
         continue;
       }
       residual[field] = cond;
@@ -43,7 +50,7 @@ export function criteriaToSql(criteria: FindingCriteria | undefined, p: Params):
       // narrows to indexed rows first; the exact test stays in the residual
       const eq = cond.eq ?? cond.equals;
       if (field === INSTANCE_ID && eq?.length && eq.every((v) => v !== '') && !cond.matches && !cond.notMatches) {
-        where.push(`resource_id = ANY(${p.add(eq.map(String))}::text[])`);
+        where.push(`resource_id = ANY(${p.add(eq.map((v) => pgText(String(v))))}::text[])`);
       }
       continue;
     }
@@ -52,7 +59,7 @@ export function criteriaToSql(criteria: FindingCriteria | undefined, p: Params):
       ['<', cond.lt ?? cond.lessThan], ['<=', cond.lte ?? cond.lessThanOrEqual]];
     // a value no row can hold matches nothing: dropped from eq (an eq left empty matches no row)
     // and from neq (excluding it excludes nothing), as the JavaScript predicate does
-    const possible = (vs: string[]) => vs.map((v) => columnValue(c.kind, v)).filter((v) => v !== undefined);
+    const possible = (vs: string[]) => vs.map((v) => bind(c, v)).filter((v) => v !== undefined);
     const band = (v: number) => `(severity >= ${p.add(v)}::float8 AND severity < ${p.add(v + 1)}::float8)`;
     if (eq?.length) {
       const vs = possible(eq);
@@ -68,7 +75,7 @@ export function criteriaToSql(criteria: FindingCriteria | undefined, p: Params):
     }
     for (const [op, v] of range) {
       if (v === undefined) continue;
-      const bound = columnValue(c.kind, v);
+      const bound = bind(c, v);
       where.push(bound === undefined ? 'false' : `${expr(c)} ${op} ${p.add(bound)}::${CAST[c.kind]}`);
     }
   }

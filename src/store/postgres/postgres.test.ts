@@ -101,14 +101,18 @@ test('postgres: a batch larger than one statement commits whole', async () => {
   await done();
 });
 
-test('postgres: text a hostile log puts into a finding (NUL) is stored, and its JSON comes back exactly', async () => {
+test('postgres: text a hostile log puts into a finding (NUL, a lone surrogate) is stored, found, and its JSON comes back exactly', async () => {
   const { s, done } = await open();
-  const f = sampleFinding('d'.repeat(32));
-  f.resource = { resourceType: 'AccessKey', accessKeyDetails: { accessKeyId: 'AKIA\u0000X', userName: 'eve\u0000' } };
+  const f = sampleFinding('d'.repeat(32), { type: 'Recon:EC2/Portscan\ud800' });
+  f.resource = { resourceType: 'AccessKey', accessKeyDetails: { accessKeyId: 'AKIA\u0000X', userName: 'eve\u0000\udc00' } };
   f.title = 'nul \u0000 here';
   await s.commit({ findings: [f], objects: [{ fingerprint: 'fp', uri: 's3://b/k\u0000', kind: 'cloudtrail', size: 1, records: 1, bad: 0, processedAt: f.createdAt }] });
   assert.deepEqual(await s.getFindings([f.id]), [f]);
-  assert.equal((await s.pageFindings({ criteria: { criterion: { title: { eq: ['nul \u0000 here'] } } }, limit: 5 })).findings.length, 1);
+  const found = async (criterion: Record<string, { eq: string[] }>) => (await s.pageFindings({ criteria: { criterion }, limit: 5 })).findings.map((x) => x.id);
+  assert.deepEqual(await found({ title: { eq: ['nul \u0000 here'] } }), [f.id]);
+  assert.deepEqual(await found({ 'resource.accessKeyDetails.userName': { eq: ['eve\u0000\udc00'] } }), [f.id], 'terms');
+  assert.deepEqual(await found({ type: { eq: ['Recon:EC2/Portscan\ud800'] } }), [f.id], 'columns');
+  assert.deepEqual(await found({ type: { eq: ['Recon:EC2/Portscan'] } }), []);
   await done();
 });
 
