@@ -41,6 +41,8 @@ export interface BenchArgs {
   cluster: boolean;
   /** Store of the cluster throughput run (default: a SQLite file per run). */
   clusterStore?: string;
+  /** Store benchmark (bench/store-pg): findings written to SQLite and PostgreSQL; 0 = off, never in --smoke. */
+  storePgFindings: number;
   soak: { speed?: number; sampleSeconds?: number; tickSeconds?: number; toleranceMbPerHour?: number; heapSnapshots?: boolean; keep?: boolean; prune?: boolean };
   /** Print results.json on stdout instead of the tables. */
   json: boolean;
@@ -59,8 +61,11 @@ export const USAGE = `npm run bench -- [flags]
                      hostile (peak memory and time of vigil scan on a gzip bomb, 1 GB lines, a 1M-deep array),
                      slow-clients (500 slow HTTP clients against vigil serve: memory and a good client's p99; not in --smoke),
                      cluster (records/s with 1 and 2 vigil workers on a private nats-server; not in --smoke),
-                     cluster-sim (1,000 skewed accounts on 100 workers: balance and partitions moved on a loss and a join)
+                     cluster-sim (1,000 skewed accounts on 100 workers: balance and partitions moved on a loss and a join),
+                     store-pg (findings write rate and ListFindings p50/p99 on SQLite and PostgreSQL; not in --smoke)
   --cluster-store URL  store of the cluster workload (default a SQLite file; postgres://… for PostgreSQL)
+  --store-pg-findings N  findings of the store-pg workload (default 100000, about a minute; 10000000 for the 10M run;
+                     on the PostgreSQL of VIGIL_TEST_PG, default postgres://postgres@127.0.0.1:5432/postgres)
   --api-findings N   findings stored for the API workload (default 1000000; --smoke 20000)
   --baseline-events N, --baseline-principals N
                      size of the baseline workload (default 5000000 events of 50000 principals; --smoke 50000 of 2000)
@@ -99,13 +104,14 @@ function positiveNumber(flag: string, v: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, slowClients: 500, clusterSim: true, cluster: true, soak: {}, json: false };
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, slowClients: 500, clusterSim: true, cluster: true, storePgFindings: 100_000, soak: {}, json: false };
   let apiGiven: number | undefined;
   let baselineGiven: number | undefined, principalsGiven: number | undefined;
   let flowsGiven: number | undefined, instancesGiven: number | undefined;
   let latencyGiven: number | undefined;
   let minutesGiven: number | undefined;
   let runsGiven = false;
+  let storePgGiven: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
     const value = () => inline ?? argv[++i];
@@ -127,9 +133,10 @@ export function parseArgs(argv: string[]): BenchArgs {
         if (!names.includes('slow-clients')) a.slowClients = 0;
         a.clusterSim = names.includes('cluster-sim');
         a.cluster = names.includes('cluster');
-        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile', 'slow-clients', 'cluster', 'cluster-sim'].includes(k)).map((k) => {
+        if (!names.includes('store-pg')) a.storePgFindings = 0;
+        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile', 'slow-clients', 'cluster', 'cluster-sim', 'store-pg'].includes(k)).map((k) => {
           const kind = ALIASES[k];
-          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile, slow-clients, cluster, cluster-sim)`);
+          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile, slow-clients, cluster, cluster-sim, store-pg)`);
           return kind;
         });
         break;
@@ -154,6 +161,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--soak-prune': a.soak.prune = true; break;
       case '--json': a.json = true; break;
       case '--cluster-store': a.clusterStore = value(); break;
+      case '--store-pg-findings': storePgGiven = positiveInt(flag, value()); break;
       case '--seed': a.seed = positiveInt(flag, value()); break;
       case '--out': a.out = value(); break;
       case '--regen': a.regenerate = true; break;
@@ -167,6 +175,8 @@ export function parseArgs(argv: string[]): BenchArgs {
   if (a.smoke && !runsGiven) a.runs = 1;
   if (a.smoke) a.slowClients = 0; // its timeouts take ~50 s: never part of the smoke run
   if (a.smoke) a.cluster = false; // worker processes and a nats-server: the cluster tests cover it
+  if (a.smoke) a.storePgFindings = 0; // needs PostgreSQL and takes a minute: the store tests cover it
+  else if (a.storePgFindings) a.storePgFindings = storePgGiven ?? a.storePgFindings;
   if (a.apiFindings) a.apiFindings = apiGiven ?? (a.smoke ? 20_000 : 1_000_000);
   if (a.baselineEvents) {
     a.baselineEvents = baselineGiven ?? (a.smoke ? 50_000 : 5_000_000);

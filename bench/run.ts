@@ -25,6 +25,7 @@ import { printHostileBench, runHostileBench, type HostileBench } from './hostile
 import { printSlowClients, runSlowClients, type SlowClientsResult } from './slow-clients.js';
 import { printClusterSim, runClusterSim, type ClusterSim } from './cluster/sim.js';
 import { printClusterThroughput, runClusterThroughput, type ClusterThroughput } from './cluster/throughput.js';
+import { printStorePgBench, runStorePgBench, type StorePgBench } from './store-pg/run.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -104,6 +105,9 @@ async function main(): Promise<number> {
   let clusterSim: ClusterSim | undefined;
   if (args.clusterSim) clusterSim = runClusterSim(args.smoke ? [128, 1024] : undefined, args.smoke ? [1.1] : undefined);
 
+  let storePg: StorePgBench | undefined;
+  if (args.storePgFindings) storePg = await runStorePgBench(args.storePgFindings);
+
   let cluster: ClusterThroughput | undefined;
   if (args.cluster) {
     const sizes = { cloudtrail: args.records.cloudtrail ?? 200_000, vpcflow: args.records.vpcflow ?? 1_000_000, dns: args.records.dns ?? 300_000 };
@@ -128,10 +132,11 @@ async function main(): Promise<number> {
   if (slowClients) print(`\n${printSlowClients(slowClients)}`);
   if (clusterSim) print(`\n${printClusterSim(clusterSim)}`);
   if (cluster) print(`\n${printClusterThroughput(cluster)}`);
+  if (storePg) print(`\n${printStorePgBench(storePg)}`);
   const resultsPath = join(out, 'results.json');
   const results = {
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile, slowClients, clusterSim, cluster,
+    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile, slowClients, clusterSim, cluster, storePg,
   };
   writeFileSync(resultsPath, JSON.stringify(results, null, 2));
   if (args.json) console.log(JSON.stringify(results, null, 2));
