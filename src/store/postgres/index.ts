@@ -110,7 +110,8 @@ export class PostgresStore implements Store, FindingPartitions {
           }
         }
       } finally {
-        await c.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`);
+        // a connection that broke has released the lock with itself; its error is the one to report
+        await c.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => undefined);
       }
     } finally {
       c.release();
@@ -455,15 +456,19 @@ export class PostgresStore implements Store, FindingPartitions {
   }
 
   /**
-   * ANALYZE where rows changed by a tenth since the last one (or never analysed). Autovacuum
-   * analyses partitions but never a partitioned table itself, whose statistics plan queries
-   * across months; cheap when nothing changed.
+   * ANALYZE the tables never analysed (reltuples < 0, as a new partition's) and those where rows
+   * changed by a tenth since (per the statistics counters, which lag writes by about a second).
+   * A partition stands for its partitioned table, whose ANALYZE samples every month: autovacuum
+   * analyses partitions but never the partitioned table, whose statistics plan queries across
+   * months. Cheap when nothing changed.
    */
   async optimize(): Promise<void> {
-    const stale = await this.query<{ name: string }>(`SELECT s.relname AS name FROM pg_stat_user_tables s
-      WHERE s.schemaname = current_schema() AND (coalesce(s.last_analyze, s.last_autoanalyze) IS NULL AND s.n_live_tup + s.n_mod_since_analyze > 0
-        OR s.n_mod_since_analyze > 0.1 * s.n_live_tup + 1000)`);
-    if (stale.length) await this.query('ANALYZE');
+    const stale = await this.query<{ name: string; parent: string | null }>(`SELECT c.relname AS name, p.relname AS parent FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+      LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+      LEFT JOIN pg_inherits i ON i.inhrelid = c.oid LEFT JOIN pg_class p ON p.oid = i.inhparent
+      WHERE c.relkind = 'r' AND (c.reltuples < 0 OR s.n_mod_since_analyze > 0.1 * c.reltuples + 1000)`);
+    for (const t of new Set(stale.map((r) => r.parent ?? r.name))) await this.query(`ANALYZE ${pg.escapeIdentifier(t)}`);
   }
 
   async listIntelLists(): Promise<IntelList[]> {

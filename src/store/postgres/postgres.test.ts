@@ -182,3 +182,15 @@ test('postgres: commits of two owners under one fence key never both win', async
   await other.close();
   await done();
 });
+
+test('postgres: optimize analyses the partitioned findings table and its months, new ones included', async (t) => {
+  const { s, raw, done } = await open();
+  t.after(done);
+  await s.commit({ findings: Array.from({ length: 50 }, (_, i) => ({ ...at('a', '2026-01-05T10:00:00.000Z'), id: i.toString(16).padStart(32, '0') })) });
+  const parentStats = async () => (await raw.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'findings'")).rows[0].n;
+  const rows = async () => (await raw.query<{ n: number }>("SELECT reltuples AS n FROM pg_class WHERE oid = 'findings_2026_01'::regclass")).rows[0].n;
+  assert.deepEqual([await parentStats(), await rows()], [0, -1], 'never analysed');
+  await s.optimize();
+  assert.ok(await parentStats() > 0, 'the partitioned table has statistics');
+  assert.equal(await rows(), 50);
+});
