@@ -2,7 +2,8 @@
  * Cluster throughput (`npm run bench -- --only cluster`): the bench's seeded CloudTrail, VPC flow
  * and Route 53 data (AWS key layout, several accounts), published as notices to a private
  * nats-server, read by 1 and then 2 `vigil worker` processes over one store (SQLite by default;
- * `--cluster-store postgres://…` for PostgreSQL). It reports records per second from the first
+ * `--cluster-store postgres://…` names a PostgreSQL server, where each configuration gets a
+ * database of its own, dropped after). It reports records per second from the first
  * notice to the last acknowledgement, the 2-worker/1-worker ratio (in the same run), and how the
  * partitions' records spread over the workers (an account has one owner, so the spread bounds the
  * ratio). Each configuration has a fresh cluster prefix and store.
@@ -48,7 +49,13 @@ async function runOne(nats: string, dirs: string[], workers: number, storeUrl: s
       kids.push(spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'worker', '--nats', nats, '--db', db, '--id', `w${i}`, '--cluster-prefix', prefix, '--log-level', 'warn'],
         { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }));
     }
-    await until(async () => { const s = await clusterStatus(admin); return s.partitionStatus.every((p) => p.owner) && s.workers.length === workers; }, 60_000);
+    // every partition owned and the share settled (a worker that came first holds them all until the others join)
+    await until(async () => {
+      const s = await clusterStatus(admin);
+      const per = new Map<string, number>();
+      for (const p of s.partitionStatus) if (p.owner) per.set(p.owner, (per.get(p.owner) ?? 0) + 1);
+      return s.partitionStatus.every((p) => p.owner) && per.size === workers && [...per.values()].every((n) => n >= Math.floor(16 / workers));
+    }, 60_000);
     const t0 = performance.now();
     let objects = 0;
     for (const dir of dirs) {
@@ -78,7 +85,15 @@ export async function runClusterThroughput(out: string, sizes: Record<BenchKind,
   const scratch = mkdtempSync(join(tmpdir(), 'vigil-cluster-bench-'));
   try {
     const rows: ThroughputRow[] = [];
-    for (const w of [1, 2]) rows.push(await runOne(nats.url, sets.map((d) => d.dir), w, storeUrl, scratch, records));
+    for (const w of [1, 2]) {
+      // PostgreSQL: a database of its own per configuration on the given server, dropped after
+      let db: { url: string; drop(): Promise<void> } | undefined;
+      if (storeUrl) {
+        process.env.VIGIL_TEST_PG = storeUrl;
+        db = await (await import('../../src/testing/postgres.js')).createTestDatabase();
+      }
+      try { rows.push(await runOne(nats.url, sets.map((d) => d.dir), w, db?.url, scratch, records)); } finally { await db?.drop(); }
+    }
     return { rows, ratio: rows[1].recordsPerSecond / rows[0].recordsPerSecond, store: storeUrl ? 'postgres' : 'sqlite', sizes };
   } finally {
     await nats.stop();
