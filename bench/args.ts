@@ -43,6 +43,8 @@ export interface BenchArgs {
   clusterStore?: string;
   /** Store benchmark (bench/store-pg): findings written to SQLite and PostgreSQL; 0 = off, never in --smoke. */
   storePgFindings: number;
+  /** Only PostgreSQL in the store workload (the 10M run, where SQLite alone takes about an hour). */
+  storePgOnly?: boolean;
   soak: { speed?: number; sampleSeconds?: number; tickSeconds?: number; toleranceMbPerHour?: number; heapSnapshots?: boolean; keep?: boolean; prune?: boolean };
   /** Print results.json on stdout instead of the tables. */
   json: boolean;
@@ -64,6 +66,7 @@ export const USAGE = `npm run bench -- [flags]
                      cluster-sim (1,000 skewed accounts on 100 workers: balance and partitions moved on a loss and a join),
                      store-pg (findings write rate and ListFindings p50/p99 on SQLite and PostgreSQL; not in --smoke)
   --cluster-store URL  store of the cluster workload (default a SQLite file; postgres://… for PostgreSQL)
+  --store-pg-only    the store-pg workload on PostgreSQL only
   --store-pg-findings N  findings of the store-pg workload (default 100000, about a minute; 10000000 for the 10M run;
                      on the PostgreSQL of VIGIL_TEST_PG, default postgres://postgres@127.0.0.1:5432/postgres)
   --api-findings N   findings stored for the API workload (default 1000000; --smoke 20000)
@@ -161,6 +164,7 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--soak-prune': a.soak.prune = true; break;
       case '--json': a.json = true; break;
       case '--cluster-store': a.clusterStore = value(); break;
+      case '--store-pg-only': a.storePgOnly = true; break;
       case '--store-pg-findings': storePgGiven = positiveInt(flag, value()); break;
       case '--seed': a.seed = positiveInt(flag, value()); break;
       case '--out': a.out = value(); break;

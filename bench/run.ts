@@ -106,7 +106,7 @@ async function main(): Promise<number> {
   if (args.clusterSim) clusterSim = runClusterSim(args.smoke ? [128, 1024] : undefined, args.smoke ? [1.1] : undefined);
 
   let storePg: StorePgBench | undefined;
-  if (args.storePgFindings) storePg = await runStorePgBench(args.storePgFindings);
+  if (args.storePgFindings) storePg = await runStorePgBench(args.storePgFindings, args.storePgFindings >= 1_000_000 ? 20 : 200, undefined, args.storePgOnly); // 20 repeats a query at 1M+ (its p99 is then the slowest)
 
   let cluster: ClusterThroughput | undefined;
   if (args.cluster) {

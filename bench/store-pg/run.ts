@@ -102,15 +102,18 @@ async function measure(name: string, store: Store, n: number, reps: number, size
   return { name, insertPerSec, upsertPerSec, sizeMb: (await size()) / 1e6, queries: figures };
 }
 
-export async function runStorePgBench(n: number, reps = 200, log: (m: string) => void = (m) => process.stderr.write(m)): Promise<StorePgBench> {
+export async function runStorePgBench(n: number, reps = 200, log: (m: string) => void = (m) => process.stderr.write(m), postgresOnly = false): Promise<StorePgBench> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-store-bench-'));
   const db = await createTestDatabase();
   try {
     const file = join(dir, 'bench.db');
-    const sqlite = new SqliteStore(file);
-    await sqlite.migrate();
-    const a = await measure('SQLite', sqlite, n, reps, async () => statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0), log);
-    await sqlite.close();
+    let a: Awaited<ReturnType<typeof measure>> | undefined;
+    if (!postgresOnly) {
+      const sqlite = new SqliteStore(file);
+      await sqlite.migrate();
+      a = await measure('SQLite', sqlite, n, reps, async () => statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0), log);
+      await sqlite.close();
+    }
     const postgres = new PostgresStore(db.url);
     await postgres.migrate();
     const b = await measure('PostgreSQL', postgres, n, reps, async () => {
@@ -119,7 +122,7 @@ export async function runStorePgBench(n: number, reps = 200, log: (m: string) =>
       try { return Number((await c.query('SELECT pg_database_size(current_database()) AS n')).rows[0].n); } finally { await c.end(); }
     }, log);
     await postgres.close();
-    return { findings: n, batch: BATCH, backends: [a, b] };
+    return { findings: n, batch: BATCH, backends: a ? [a, b] : [b] };
   } finally {
     await db.drop();
     rmSync(dir, { recursive: true, force: true });
@@ -127,6 +130,13 @@ export async function runStorePgBench(n: number, reps = 200, log: (m: string) =>
 }
 
 export function printStorePgBench(b: StorePgBench): string {
+  if (b.backends.length === 1) {
+    const [p] = b.backends;
+    const ms1 = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+    return [`Store: ${b.findings.toLocaleString('en-US')} findings on PostgreSQL, commits of ${b.batch.toLocaleString('en-US')}`,
+      `write: new findings/s ${si(p.insertPerSec)}, upserts/s ${si(p.upsertPerSec)}, size on disk ${p.sizeMb.toFixed(0)} MB`,
+      ...p.queries.map((q) => `${q.name}: p50 ${ms1(q.p50Ms)} ms, p99 ${ms1(q.p99Ms)} ms`)].join('\n');
+  }
   const [a, p] = b.backends;
   const w = Math.max(...a.queries.map((q) => q.name.length), 30);
   const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
