@@ -6,6 +6,7 @@
  * of arrays), and a commit is one transaction. Selected by a `postgres://` or `postgresql://`
  * store URL (../index.ts: openStore).
  */
+import { filterFromRow, filterValues } from '../filter-rows.js';
 import pg from 'pg';
 import type { Finding, SeverityLevel } from '../../core/index.js';
 import { severityLevel, severityRange } from '../../core/index.js';
@@ -312,22 +313,14 @@ export class PostgresStore implements Store, FindingPartitions {
     const rows = detectorId
       ? await this.query('SELECT * FROM filters WHERE detector_id = $1 ORDER BY rank, name', [detectorId])
       : await this.query('SELECT * FROM filters ORDER BY detector_id, rank, name');
-    return rows.map((r) => ({
-      detectorId: r.detector_id as string,
-      name: r.name as string,
-      description: (r.description as string | null) ?? undefined,
-      action: r.action as FilterRecord['action'],
-      rank: r.rank as number,
-      findingCriteria: JSON.parse(r.criteria as string),
-      tags: r.tags ? JSON.parse(r.tags as string) : undefined,
-    }));
+    return rows.map(filterFromRow);
   }
 
   async putFilter(f: FilterRecord): Promise<void> {
     await this.query(`INSERT INTO filters (detector_id, name, description, action, rank, criteria, tags) VALUES ($1, $2, $3, $4, $5, $6, $7)
       ON CONFLICT (detector_id, name) DO UPDATE SET description = EXCLUDED.description, action = EXCLUDED.action, rank = EXCLUDED.rank,
         criteria = EXCLUDED.criteria, tags = EXCLUDED.tags`,
-    [f.detectorId, f.name, f.description ?? null, f.action, f.rank, JSON.stringify(f.findingCriteria), f.tags ? JSON.stringify(f.tags) : null]);
+    filterValues(f));
   }
 
   async deleteFilter(detectorId: string, name: string): Promise<boolean> {

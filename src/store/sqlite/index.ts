@@ -2,6 +2,7 @@
  * The embedded store: one SQLite file (better-sqlite3, WAL). Findings keep their full
  * GuardDuty JSON plus the columns queries filter and sort on.
  */
+import { filterFromRow, filterValues } from '../filter-rows.js';
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -187,21 +188,12 @@ export class SqliteStore implements Store {
     const rows = (detectorId
       ? this.db.prepare('SELECT * FROM filters WHERE detector_id = ? ORDER BY rank, name').all(detectorId)
       : this.db.prepare('SELECT * FROM filters ORDER BY detector_id, rank, name').all()) as Row[];
-    return rows.map((r) => ({
-      detectorId: r.detector_id as string,
-      name: r.name as string,
-      description: (r.description as string | null) ?? undefined,
-      action: r.action as FilterRecord['action'],
-      rank: r.rank as number,
-      findingCriteria: JSON.parse(r.criteria as string),
-      tags: r.tags ? JSON.parse(r.tags as string) : undefined,
-    }));
+    return rows.map(filterFromRow);
   }
 
   async putFilter(f: FilterRecord): Promise<void> {
     this.db.prepare(`INSERT OR REPLACE INTO filters (detector_id, name, description, action, rank, criteria, tags)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`).run(f.detectorId, f.name, f.description ?? null, f.action, f.rank,
-      JSON.stringify(f.findingCriteria), f.tags ? JSON.stringify(f.tags) : null);
+      VALUES (?, ?, ?, ?, ?, ?, ?)`).run(...filterValues(f));
   }
 
   async deleteFilter(detectorId: string, name: string): Promise<boolean> {
