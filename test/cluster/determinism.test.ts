@@ -9,13 +9,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/index.js';
-import { scan } from '../../src/app/scan.js';
 import { Cluster } from '../../src/cluster/nats.js';
 import { Worker } from '../../src/cluster/worker.js';
 import { makeLogFolder } from '../../src/testing/log-folder.js';
 import { startNats } from '../../src/testing/nats.js';
 import { createTestDatabase } from '../../src/testing/postgres.js';
-import { findingsOf, pendingNotices, publishFolder, until } from './helpers.js';
+import { findingsOf, pendingNotices, publishFolder, scanReference, until } from './helpers.js';
 
 test('1 worker and 3 workers (SQLite), and 3 workers on PostgreSQL, give the same findings as one scan', { timeout: 300_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-determinism-'));
@@ -23,10 +22,7 @@ test('1 worker and 3 workers (SQLite), and 3 workers on PostgreSQL, give the sam
   const files = makeLogFolder(logs, undefined, 7, 'aws');
   const nats = await startNats();
   try {
-    const ref = await openStore(join(dir, 'scan.db'));
-    await scan({ inputs: [logs], store: ref });
-    const expected = await findingsOf(ref);
-    await ref.close();
+    const expected = await scanReference(logs, join(dir, 'scan.db'));
     assert.ok(expected.length >= 5, `the data raises findings (${expected.length})`);
 
     const run = async (workers: number, location = join(dir, `cluster-${workers}.db`), prefix = `det${workers}`): Promise<string[]> => {

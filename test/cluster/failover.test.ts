@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/postgres.js';
-import { scan } from '../../src/app/scan.js';
 import { Cluster } from '../../src/cluster/nats.js';
 import { makeLogFolder } from '../../src/testing/log-folder.js';
 import { startNats } from '../../src/testing/nats.js';
-import { findingsOf, pendingNotices, publishFolder, until } from './helpers.js';
+import { findingsOf, pendingNotices, publishFolder, scanReference, until } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const LEASE_S = 3;
@@ -51,10 +50,7 @@ for (const backend of ['sqlite', 'postgres'] as const) test(`${backend}: kill -9
   const dir = mkdtempSync(join(tmpdir(), 'vigil-failover-'));
   const logs = join(dir, 'logs');
   const files = makeLogFolder(logs, undefined, 11, 'aws');
-  const ref = await openStore(join(dir, 'scan.db'));
-  await scan({ inputs: [logs], store: ref });
-  const expected = await findingsOf(ref);
-  await ref.close();
+  const expected = await scanReference(logs, join(dir, 'scan.db'));
 
   const nats = await startNats();
   let pg: TestDatabase | undefined;

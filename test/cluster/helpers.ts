@@ -3,7 +3,8 @@
  * accounts, so several partitions), one publishing pass over it, and the findings of a store
  * in a comparable form.
  */
-import type { Store } from '../../src/store/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { scan } from '../../src/app/scan.js';
 import { Cluster } from '../../src/cluster/nats.js';
 import { Publisher } from '../../src/cluster/publisher.js';
 import { FolderSource } from '../../src/sources/folder/index.js';
@@ -12,6 +13,15 @@ import { sourceContext } from '../../src/app/ingest/index.js';
 export async function findingsOf(store: Store): Promise<string[]> {
   return (await store.queryFindings({ limit: 1_000_000 }))
     .map((f) => `${f.id} ${f.type} count=${f.service.count} first=${f.service.eventFirstSeen} last=${f.service.eventLastSeen}`).sort();
+}
+
+/** The findings of one `vigil scan` of `folder` into a fresh store at `db`: what every cluster run must equal. */
+export async function scanReference(folder: string, db: string): Promise<string[]> {
+  const ref = await openStore(db);
+  try {
+    await scan({ inputs: [folder], store: ref });
+    return await findingsOf(ref);
+  } finally { await ref.close(); }
 }
 
 /** Publishes one notice per file of `folder`; returns how many were published. */

@@ -9,21 +9,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/index.js';
-import { scan } from '../../src/app/scan.js';
 import { Cluster } from '../../src/cluster/nats.js';
 import { Worker } from '../../src/cluster/worker.js';
 import { makeLogFolder } from '../../src/testing/log-folder.js';
 import { startNatsCluster } from '../../src/testing/nats.js';
-import { findingsOf, pendingNotices, publishFolder, until } from './helpers.js';
+import { findingsOf, pendingNotices, publishFolder, scanReference, until } from './helpers.js';
 
 test('3-node JetStream cluster, replicas 3, one node killed mid-stream: the same findings as one scan', { timeout: 300_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-nats-cluster-'));
   const logs = join(dir, 'logs');
   const files = makeLogFolder(logs, undefined, 13, 'aws');
-  const ref = await openStore(join(dir, 'scan.db'));
-  await scan({ inputs: [logs], store: ref });
-  const expected = await findingsOf(ref);
-  await ref.close();
+  const expected = await scanReference(logs, join(dir, 'scan.db'));
 
   const nats = await startNatsCluster(3);
   const store = await openStore(join(dir, 'cluster.db'));

@@ -11,7 +11,8 @@ import { ConfigError, loadServeConfig } from '../../api/config.js';
 import { intelFor } from '../../app/ingest/continuous.js';
 import { Cluster } from '../../cluster/nats.js';
 import { Worker } from '../../cluster/worker.js';
-import { openStore, redactLocation } from '../../store/index.js';
+import { redactLocation } from '../../store/index.js';
+import { openStoreOrFail } from './common.js';
 import { intelManager } from '../intel-setup.js';
 import { fail } from '../format.js';
 
@@ -61,7 +62,7 @@ Kill a worker: its partitions move to the others within the lease time, nothing 
     }
     const min = LEVELS.indexOf(o.logLevel);
     const log = (level: 'info' | 'warn' | 'error', msg: string) => { if (LEVELS.indexOf(level) >= min) process.stderr.write(`${new Date().toISOString()} ${level} ${msg}\n`); };
-    const store = await openStore(config.db).catch((e: Error) => fail(`cannot open the store ${redactLocation(config.db)}: ${e.message}`));
+    const store = await openStoreOrFail(config.db);
     const cluster = await openClusterFrom(o, `vigil worker ${o.id ?? process.pid}`);
     const intel = intelManager(store, config.db);
     const worker = new Worker({ cluster, store, id: o.id, intel: intelFor(store, intel, log), defaultRegion: config.region, log });
