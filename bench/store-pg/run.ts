@@ -31,7 +31,7 @@ export interface BackendFigures { name: string; insertPerSec: number; upsertPerS
 export interface StorePgBench { findings: number; batch: number; backends: BackendFigures[] }
 
 /** Finding `i` of the seeded set; `seen` > 0 makes it a later occurrence (count and update time grow). */
-function finding(i: number, seen = 0): Finding {
+export function finding(i: number, seen = 0): Finding {
   const rng = new Prng(1_000_003 + i);
   const type = FINDING_TYPES[rng.next() % FINDING_TYPES.length].type;
   const account = ACCOUNTS[rng.next() % ACCOUNTS.length];
@@ -49,7 +49,7 @@ function finding(i: number, seen = 0): Finding {
 }
 
 /** Findings per second of commit time (making the findings is not counted). */
-async function write(store: Store, from: number, to: number, seen: number): Promise<number> {
+export async function write(store: Store, from: number, to: number, seen: number): Promise<number> {
   let ms = 0;
   for (let i = from; i < to; i += BATCH) {
     const batch: Finding[] = [];
@@ -64,7 +64,7 @@ async function write(store: Store, from: number, to: number, seen: number): Prom
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
 /** The API's typical list and statistics calls, each with a value that varies per call (account, address, page). */
-function queries(n: number): { name: string; run: (s: Store, k: number) => Promise<number> }[] {
+export function queries(n: number): { name: string; run: (s: Store, k: number) => Promise<number> }[] {
   const page = (q: Omit<FindingPageQuery, 'limit'>) => async (s: Store) => (await s.pageFindings({ ...q, limit: 50 })).findings.length;
   const active = { 'service.archived': { eq: ['false'] } };
   return [

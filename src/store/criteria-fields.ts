@@ -82,3 +82,20 @@ export function columnValue(kind: ColumnKind, v: string | number): string | numb
   if (kind === 'time') return typeof v === 'number' ? iso(v) : v;
   return String(v);
 }
+
+/**
+ * Columns of the per-group finding counts both backends keep (SQLite migrations 5–6, PostgreSQL
+ * migration 2: finding_counts by day, finding_totals without): statistics whose criteria use only
+ * these read the counts instead of the findings.
+ */
+export const SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_id', 'type', 'severity', 'archived']);
+
+/** Columns of the finding_resources counts (SQLite migration 7, PostgreSQL migration 2), for grouping by resource. */
+export const RESOURCE_SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_id', 'archived', 'resource_type']);
+
+/**
+ * Matches past which an "equals" on a term field is tested per row while walking the sort order
+ * (a value many findings share: a page fills early) instead of driving the query from the terms
+ * (a rare value: walking the sort order would read nearly every finding).
+ */
+export const TERM_DRIVE_LIMIT = 5_000;

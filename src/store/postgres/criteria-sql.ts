@@ -31,18 +31,30 @@ function bind(c: Column, v: string | number): string | number | undefined {
   return typeof x === 'string' ? pgText(x) : x;
 }
 
-export interface SqlCriteria { where: string[]; residual?: FindingCriteria }
+export interface SqlCriteria {
+  where: string[];
+  residual?: FindingCriteria;
+  /** The columns the WHERE clauses name (to tell whether the per-group counts can answer them). */
+  columns: Set<string>;
+  /** The terms of each "equals" on a term field, as bound (to count how many findings hold them). */
+  terms: string[][];
+}
 
 export function criteriaToSql(criteria: FindingCriteria | undefined, p: Params): SqlCriteria {
   const where: string[] = [];
   const residual: Record<string, Condition> = {};
+  const columns = new Set<string>();
+  const terms: string[][] = [];
   for (const [field, cond] of Object.entries(criteria?.criterion ?? {})) {
     const c = columnOf(field);
     if (!c || cond.matches || cond.notMatches) {
       const values = termEquals(field, cond);
       if (values) {
         // "equals" alone on a term field: the GIN index on terms answers it exactly
-        where.push(`terms && ${p.add(values.map((v) => term(TERM_FIELDS[field], pgText(v))))}::text[]`);
+        const wanted = values.map((v) => term(TERM_FIELDS[field], pgText(v)));
+        where.push(`terms && ${p.add(wanted)}::text[]`);
+        terms.push(wanted);
+        columns.add('terms');
         continue;
       }
       residual[field] = cond;
@@ -51,9 +63,11 @@ export function criteriaToSql(criteria: FindingCriteria | undefined, p: Params):
       const eq = cond.eq ?? cond.equals;
       if (field === INSTANCE_ID && eq?.length && eq.every((v) => v !== '') && !cond.matches && !cond.notMatches) {
         where.push(`resource_id = ANY(${p.add(eq.map((v) => pgText(String(v))))}::text[])`);
+        columns.add('resource_id');
       }
       continue;
     }
+    columns.add(c.col);
     const eq = cond.eq ?? cond.equals, neq = cond.neq ?? cond.notEquals;
     const range: [string, number | undefined][] = [['>', cond.gt ?? cond.greaterThan], ['>=', cond.gte ?? cond.greaterThanOrEqual],
       ['<', cond.lt ?? cond.lessThan], ['<=', cond.lte ?? cond.lessThanOrEqual]];
@@ -79,7 +93,7 @@ export function criteriaToSql(criteria: FindingCriteria | undefined, p: Params):
       where.push(bound === undefined ? 'false' : `${expr(c)} ${op} ${p.add(bound)}::${CAST[c.kind]}`);
     }
   }
-  return { where, residual: Object.keys(residual).length ? { criterion: residual } : undefined };
+  return { where, columns, terms, residual: Object.keys(residual).length ? { criterion: residual } : undefined };
 }
 
 /**

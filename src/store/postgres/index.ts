@@ -8,8 +8,8 @@
  */
 import { filterFromRow, filterValues } from '../filter-rows.js';
 import pg from 'pg';
-import type { Finding, SeverityLevel } from '../../core/index.js';
-import { severityLevel, severityRange } from '../../core/index.js';
+import type { Finding } from '../../core/index.js';
+import { severityRange } from '../../core/index.js';
 import type { IntelList } from '../../intel/list.js';
 import { compileCriteria } from '../../findings/criteria.js';
 import { resourceIdOf } from '../../findings/resource-id.js';
@@ -17,10 +17,12 @@ import type { CommitBatch, FilterRecord, FindingPage, FindingPageQuery, FindingP
   Store, StoreCounts, UsageRow } from '../types.js';
 import { FencedError } from '../types.js';
 import { redactLocation } from '../location.js';
+import { TERM_DRIVE_LIMIT } from '../criteria-fields.js';
 import { Params, criteriaToSql, sortKeys } from './criteria-sql.js';
 import { MIGRATIONS } from './migrations.js';
 import { createPartitions, dropPartition, expiredPartitions, monthOf, partitionMonths } from './partitions.js';
 import { explainConnectError } from './errors.js';
+import { countFindings, findingAccounts, findingStatistics, pruneCounts } from './statistics.js';
 import { termsOf } from './terms.js';
 import { pgText } from './text.js';
 
@@ -129,7 +131,7 @@ export class PostgresStore implements Store, FindingPartitions {
     return (await this.query('SELECT json FROM findings WHERE id = ANY($1::text[])', [ids])).map((r) => JSON.parse(r.json as string) as Finding);
   }
 
-  private where(q: Omit<FindingQuery, 'limit' | 'offset' | 'sort'>, p: Params): string {
+  private where(q: Omit<FindingQuery, 'limit' | 'offset' | 'sort'>, p: Params): string[] {
     const parts: string[] = [];
     if (q.types?.length) parts.push(`type = ANY(${p.add(q.types)}::text[])`);
     if (q.accountIds?.length) parts.push(`account_id = ANY(${p.add(q.accountIds)}::text[])`);
@@ -137,12 +139,13 @@ export class PostgresStore implements Store, FindingPartitions {
       parts.push('(' + q.severities.map((s) => { const [lo, hi] = severityRange(s); return `(severity >= ${p.add(lo)}::float8 AND severity < ${p.add(hi)}::float8)`; }).join(' OR ') + ')');
     }
     if (q.archived !== undefined) parts.push(`archived = ${q.archived ? 1 : 0}`);
-    return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+    return parts;
   }
 
   async queryFindings(q: FindingQuery): Promise<Finding[]> {
     const p = new Params();
-    const where = this.where(q, p);
+    const parts = this.where(q, p);
+    const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
     const sort = q.sort ?? { field: 'severity', order: 'DESC' };
     const order = sort.order === 'ASC' ? 'ASC' : 'DESC';
     const rows = await this.query(`SELECT json FROM findings ${where} ORDER BY ${SORT_COLUMNS[sort.field]} ${order}, updated_at DESC, id
@@ -152,17 +155,7 @@ export class PostgresStore implements Store, FindingPartitions {
 
   async countFindings(q: Omit<FindingQuery, 'limit' | 'offset' | 'sort'> = {}): Promise<StoreCounts> {
     const p = new Params();
-    const bySeverity: Record<SeverityLevel, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
-    const byType: Record<string, number> = {};
-    let total = 0, archived = 0;
-    for (const r of await this.query(`SELECT type, severity, archived, count(*) AS n FROM findings ${this.where(q, p)} GROUP BY type, severity, archived`, p.values)) {
-      const n = r.n as number;
-      total += n;
-      if (r.archived) archived += n;
-      bySeverity[severityLevel(r.severity as number)] += n;
-      byType[r.type as string] = (byType[r.type as string] ?? 0) + n;
-    }
-    return { total, archived, bySeverity, byType };
+    return countFindings((sql, args) => this.query(sql, args), this.where(q, p), p.values);
   }
 
   async deleteFindings(ids: string[]): Promise<number> {
@@ -273,8 +266,10 @@ export class PostgresStore implements Store, FindingPartitions {
     const ids = fs.map((f) => f.id), created = fs.map((f) => f.createdAt);
     // the key is (id, created_at) (a partitioned table's keys hold its partition key); a stored
     // finding of the same id under another created time is replaced, so an id stays one finding
+    // (`id = ANY` gives each partition's key index an exact probe: joined alone with the unnest, a
+    // planner with stale statistics sorted every finding for it, 1.7 s a batch at 1M findings)
     await c.query(`DELETE FROM findings f USING unnest($1::text[], $2::text[]) AS n(id, created_at)
-      WHERE f.id = n.id AND f.created_at <> n.created_at`, [ids, created]);
+      WHERE f.id = ANY($1::text[]) AND f.id = n.id AND f.created_at <> n.created_at`, [ids, created]);
     const rows = fs.map((f) => ({
       id: f.id, created_at: f.createdAt, account_id: pgText(f.accountId), region: pgText(f.region), detector_id: pgText(f.service.detectorId), type: pgText(f.type),
       severity: f.severity, archived: f.service.archived ? 1 : 0, count: f.service.count, updated_at: pgText(f.updatedAt),
@@ -327,12 +322,29 @@ export class PostgresStore implements Store, FindingPartitions {
     return (await this.pool.query('DELETE FROM filters WHERE detector_id = $1 AND name = $2', [detectorId, name])).rowCount! > 0;
   }
 
-  private scope(q: { accountIds?: string[]; region?: string; criteria?: FindingPageQuery['criteria'] }, p: Params) {
+  /** The findings a page or statistics query covers: WHERE clauses, the columns they name, the JavaScript rest. */
+  private async scope(q: { accountIds?: string[]; region?: string; criteria?: FindingPageQuery['criteria'] }, p: Params) {
     const c = criteriaToSql(q.criteria, p);
     const where = [...c.where];
-    if (q.accountIds) where.push(q.accountIds.length ? `account_id = ANY(${p.add(q.accountIds)}::text[])` : 'false');
-    if (q.region) where.push(`region = ${p.add(q.region)}::text`);
-    return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', residual: c.residual ? compileCriteria(c.residual) : undefined };
+    const columns = new Set(c.columns);
+    if (q.accountIds) { where.push(q.accountIds.length ? `account_id = ANY(${p.add(q.accountIds)}::text[])` : 'false'); columns.add('account_id'); }
+    if (q.region) { where.push(`region = ${p.add(q.region)}::text`); columns.add('region'); }
+    return { where, columns, sql: where.length ? `WHERE ${where.join(' AND ')}` : '', residual: c.residual ? compileCriteria(c.residual) : undefined,
+      rare: await this.rareTerms(c.terms) };
+  }
+
+  /**
+   * Whether one of these term conditions is held by few findings (at most TERM_DRIVE_LIMIT). The
+   * planner cannot tell a rare term from a common one (the terms' statistics keep only frequent
+   * elements), and for a rare one its favourite plan — walk the sort order, test each row — reads
+   * nearly every finding (2.8 s at 1M findings): such a query is then driven from the terms index.
+   */
+  private async rareTerms(terms: string[][]): Promise<boolean> {
+    for (const t of terms) {
+      const [{ n }] = await this.query('SELECT count(*) AS n FROM (SELECT 1 FROM findings WHERE terms && $1::text[] LIMIT $2) s', [t, TERM_DRIVE_LIMIT + 1]);
+      if ((n as number) <= TERM_DRIVE_LIMIT) return true;
+    }
+    return false;
   }
 
   /**
@@ -353,11 +365,17 @@ export class PostgresStore implements Store, FindingPartitions {
 
   async pageFindings(q: FindingPageQuery): Promise<FindingPage> {
     const p = new Params();
-    const { sql, residual } = this.scope(q, p);
+    const { sql, residual, rare } = await this.scope(q, p);
     const order = q.sort?.order === 'ASC' ? 'ASC' : 'DESC';
     const keys = sortKeys(q.sort?.attribute ?? 'updatedAt', p);
     // seq (insertion order, as SQLite's rowid) breaks ties, so pages never overlap or skip
-    const ordered = `SELECT json FROM findings ${sql} ORDER BY ${[...keys, 'seq'].map((k) => `${k} ${order}`).join(', ')}`;
+    const by = (ks: string[]) => [...ks, 'seq'].map((k) => `${k} ${order}`).join(', ');
+    // a rare term: its findings first (the terms index, in a CTE the planner cannot fold back into
+    // a walk of the sort order), then sorted; each page row's JSON is fetched by key after the limit
+    const ordered = rare
+      ? `WITH m AS MATERIALIZED (SELECT id, created_at, seq${keys.map((k, i) => `, ${k} AS k${i}`).join('')} FROM findings ${sql})
+         SELECT (SELECT json FROM findings f WHERE f.id = m.id AND f.created_at = m.created_at) AS json FROM m ORDER BY ${by(keys.map((_, i) => `k${i}`))}`
+      : `SELECT json FROM findings ${sql} ORDER BY ${by(keys)}`;
     const start = q.cursor ?? 0;
     if (!residual) {
       const rows = await this.query(`${ordered} LIMIT ${p.add(q.limit + 1)} OFFSET ${p.add(start)}`, p.values);
@@ -379,37 +397,12 @@ export class PostgresStore implements Store, FindingPartitions {
 
   async findingStatistics(q: Omit<FindingPageQuery, 'sort' | 'cursor' | 'limit'> & { groupBy: StatsGroup; order: 'ASC' | 'DESC'; limit: number }): Promise<StatsRow[]> {
     const p = new Params();
-    const { sql, residual } = this.scope(q, p);
-    const keyOf: Record<StatsGroup, string> = {
-      ACCOUNT: 'account_id', DATE: 'substr(updated_at, 1, 10)', FINDING_TYPE: 'type', RESOURCE: 'resource_id', SEVERITY: 'severity',
-    };
-    const order = q.order === 'ASC' ? 'ASC' : 'DESC';
-    if (!residual) {
-      const extra = q.groupBy === 'RESOURCE' ? ', min(account_id) AS acct, min(resource_type) AS rtype' : '';
-      const rows = await this.query(`SELECT ${keyOf[q.groupBy]} AS k, count(*) AS n, max(updated_at) AS last, max(severity) AS sev${extra}
-          FROM findings ${sql} GROUP BY 1 ORDER BY n ${order}, k LIMIT ${p.add(q.limit)}`, p.values);
-      return rows.map((r) => ({ key: String(r.k), total: r.n as number, lastGeneratedAt: r.last as string, severity: r.sev as number,
-        ...(q.groupBy === 'RESOURCE' ? { accountId: r.acct as string, resourceType: r.rtype as string } : {}) }));
-    }
-    const groups = new Map<string, StatsRow>();
-    await this.scan(`SELECT json FROM findings ${sql}`, p.values, (row) => {
-      const f = JSON.parse(row.json as string) as Finding;
-      if (!residual(f)) return true;
-      const key = { ACCOUNT: f.accountId, DATE: f.updatedAt.slice(0, 10), FINDING_TYPE: f.type, RESOURCE: resourceIdOf(f), SEVERITY: String(f.severity) }[q.groupBy];
-      const g = groups.get(key) ?? { key, total: 0, lastGeneratedAt: f.updatedAt, accountId: f.accountId, resourceType: f.resource.resourceType, severity: f.severity };
-      g.total++;
-      if (f.updatedAt > g.lastGeneratedAt) g.lastGeneratedAt = f.updatedAt;
-      if (f.severity > (g.severity ?? 0)) g.severity = f.severity;
-      groups.set(key, g);
-      return true;
-    });
-    return [...groups.values()].sort((a, b) => (order === 'ASC' ? a.total - b.total : b.total - a.total) || a.key.localeCompare(b.key)).slice(0, q.limit);
+    const scope = await this.scope(q, p);
+    return findingStatistics((sql, args) => this.query(sql, args), (sql, args, each) => this.scan(sql, args, each), scope, p, q);
   }
 
   async findingAccounts(region?: string): Promise<string[]> {
-    const rows = region ? await this.query('SELECT DISTINCT account_id FROM findings WHERE region = $1', [region])
-      : await this.query('SELECT DISTINCT account_id FROM findings');
-    return rows.map((r) => r.account_id as string).sort();
+    return findingAccounts((sql, args) => this.query(sql, args), region);
   }
 
   async getDoc<T>(kind: string, id: string): Promise<T | undefined> {
@@ -462,6 +455,7 @@ export class PostgresStore implements Store, FindingPartitions {
       LEFT JOIN pg_inherits i ON i.inhrelid = c.oid LEFT JOIN pg_class p ON p.oid = i.inhparent
       WHERE c.relkind = 'r' AND (c.reltuples < 0 OR s.n_mod_since_analyze > 0.1 * c.reltuples + 1000)`);
     for (const t of new Set(stale.map((r) => r.parent ?? r.name))) await this.query(`ANALYZE ${pg.escapeIdentifier(t)}`);
+    await pruneCounts((sql, args) => this.query(sql, args));
   }
 
   async listIntelLists(): Promise<IntelList[]> {

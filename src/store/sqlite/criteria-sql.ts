@@ -5,9 +5,9 @@
  * spliced into SQL.
  */
 import type { Condition, FindingCriteria } from '../../findings/criteria.js';
-import { ATTRIBUTE_PATH, INSTANCE_ID, TERM_FIELDS, columnOf, columnValue, termEquals } from '../criteria-fields.js';
+import { ATTRIBUTE_PATH, INSTANCE_ID, TERM_DRIVE_LIMIT, TERM_FIELDS, columnOf, columnValue, termEquals } from '../criteria-fields.js';
 
-export { TERM_FIELDS };
+export { RESOURCE_SUMMARY_COLUMNS, SUMMARY_COLUMNS, TERM_DRIVE_LIMIT, TERM_FIELDS } from '../criteria-fields.js';
 
 /** Sortable attributes with a column; others sort by json_extract of the dotted path. */
 export function sortExpression(attribute: string): { sql: string; args: unknown[] } {
@@ -23,21 +23,12 @@ export interface SqlCriteria {
   columns: Set<string>;
 }
 
-/** Columns of the finding_counts / finding_totals summaries (migrations 5, 6); statistics whose criteria use only these read them. */
-export const SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_id', 'type', 'severity', 'archived']);
-
-/** Columns of the finding_resources summary (migration 7), for grouping by resource. */
-export const RESOURCE_SUMMARY_COLUMNS: ReadonlySet<string> = new Set(['region', 'account_id', 'archived', 'resource_type']);
-
 /**
  * How many findings hold one of `values` under a term field, counting no further than `limit`:
  * lets the translation choose between driving the query from the terms (few matches) and
  * testing each finding for membership while walking the sort order (many matches).
  */
 export type TermCounter = (field: number, values: string[], limit: number) => number;
-
-/** Matches past which a term condition is tested per row instead of driving the query. */
-export const TERM_DRIVE_LIMIT = 5_000;
 
 export function criteriaToSql(criteria: FindingCriteria | undefined, countTerms?: TermCounter): SqlCriteria {
   const where: string[] = [];

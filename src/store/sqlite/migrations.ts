@@ -256,4 +256,12 @@ export const MIGRATIONS: readonly string[] = [
     DELETE FROM finding_terms WHERE id = OLD.id;
   END;
   `,
+  // 9: "most severe first" pages (the console's severity sort) in index order: (region, severity)
+  // carries the rowid tie-break itself, so a page stops after its rows instead of sorting every
+  // finding of the top severity (68 ms at 1M findings). The index it replaces served only
+  // severity ranges, which this one serves as well.
+  `
+  DROP INDEX findings_region_severity;
+  CREATE INDEX findings_region_severity ON findings (region, severity);
+  `,
 ];
