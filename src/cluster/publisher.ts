@@ -10,6 +10,7 @@ import { refOf } from '../sources/refs.js';
 import type { SourceObject } from '../sources/index.js';
 import { describeError } from '../core/transient.js';
 import { backoffMs, RETRY_DEFAULTS } from '../app/ingest/retry.js';
+import { PollLoop } from '../app/ingest/poll-loop.js';
 import type { Cluster } from './nats.js';
 import { noticeId, type ObjectNotice } from './notice.js';
 import { accountOfKey, partitionOfAccount } from './partitions.js';
@@ -28,50 +29,27 @@ export interface PublisherSourceView {
 }
 
 export class Publisher {
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
-  private readonly nextPoll = new Map<string, number>();
+  private readonly polls: PollLoop<ContinuousSource>;
   private readonly views = new Map<string, PublisherSourceView>();
   private readonly failures = new Map<string, number>();
 
   constructor(private readonly o: { cluster: Cluster; sources: ContinuousSource[]; log?: (level: 'info' | 'warn' | 'error', msg: string) => void }) {
     for (const s of o.sources) {
       this.views.set(s.id, { id: s.id, type: s.type, location: s.location, published: 0, duplicates: 0, refused: 0, failures: 0 });
-      s.onWake = () => { this.nextPoll.set(s.id, 0); this.wake?.(); };
     }
+    // (an API-only server of the cluster has no source: the loop does not run)
+    this.polls = new PollLoop(o.sources, async (s) => { await this.pollOnce(s); });
   }
 
   get sources(): readonly ContinuousSource[] { return this.o.sources; }
 
   view(): PublisherSourceView[] { return [...this.views.values()].map((v) => ({ ...v })); }
 
-  start(): void {
-    this.running = true;
-    // an API-only server of the cluster lists nothing
-    if (this.o.sources.length) this.loop = this.run();
-  }
+  start(): void { this.polls.start(); }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.polls.stop();
     for (const s of this.o.sources) await s.stop().catch(() => undefined);
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      for (const s of this.o.sources) {
-        if (!this.running) break;
-        if ((this.nextPoll.get(s.id) ?? 0) > Date.now()) continue;
-        this.nextPoll.set(s.id, Date.now() + s.intervalMs);
-        await this.pollOnce(s);
-      }
-      if (!this.running) break;
-      const wait = Math.max(0, Math.min(...this.o.sources.map((s) => this.nextPoll.get(s.id) ?? 0)) - Date.now());
-      if (wait > 0) await new Promise<void>((res) => { const t = setTimeout(res, wait); this.wake = () => { clearTimeout(t); res(); }; });
-      this.wake = undefined;
-    }
   }
 
   /** One poll of one source and its notices. Returns the objects handed over. Exposed for tests. */
@@ -129,7 +107,7 @@ export class Publisher {
     v.failures++;
     v.lastError = { message: describeError(e), at: new Date().toISOString() };
     const wait = backoffMs(n, RETRY_DEFAULTS);
-    this.nextPoll.set(s.id, Date.now() + wait);
+    this.polls.at(s.id, Date.now() + wait);
     this.o.log?.('warn', `source ${s.id}: ${v.lastError.message}; next try in ${wait} ms`);
   }
 }

@@ -28,6 +28,7 @@ import { SourceHealth, Tally, type SourceHealthData, type SourceHealthView } fro
 import { Pipeline, WatchedObject } from './pipeline.js';
 import { listQuarantine, putQuarantine, quarantineId, type QuarantineRecord } from './quarantine.js';
 import { RETRY_DEFAULTS, backoffMs, type RetryOptions } from './retry.js';
+import { PollLoop } from './poll-loop.js';
 import { describeError, isTransient } from '../../core/transient.js';
 
 export interface CommitNotice {
@@ -110,9 +111,7 @@ export class Ingestor {
   readonly health = new Map<string, SourceHealth>();
   private readonly pipeline: Pipeline;
   private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
-  private readonly nextPoll = new Map<string, number>();
+  private readonly polls: PollLoop<ContinuousSource>;
   /** Checkpoints taken since start. */
   commits = 0;
   private intelSignature?: string;
@@ -133,8 +132,18 @@ export class Ingestor {
     this.retryOpts = { ...RETRY_DEFAULTS, ...o.retry };
     for (const s of o.sources) {
       this.health.set(s.id, new SourceHealth(s.id, s.type, s.location));
-      s.onWake = () => { this.nextPoll.set(s.id, 0); this.wake?.(); };
     }
+    this.polls = new PollLoop(o.sources, async (s) => {
+      try {
+        await this.pollOnce(s);
+      } catch (e) {
+        // never let one source's surprise stop the loop (or the process)
+        this.health.get(s.id)!.error(e);
+        this.log('error', `source ${s.id}: ${(e as Error).stack ?? e}`);
+      }
+      const w = this.failing.get(s.id);
+      if (w) this.polls.at(s.id, w.nextAt);
+    });
   }
 
   get sources(): readonly ContinuousSource[] { return this.o.sources; }
@@ -152,41 +161,16 @@ export class Ingestor {
     }
     await this.pipeline.load();
     this.running = true;
-    if (o.loop !== false) this.loop = this.run();
+    if (o.loop !== false) this.polls.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.polls.stop();
     for (const s of this.o.sources) await s.stop().catch(() => undefined);
   }
 
   private log(level: 'info' | 'warn' | 'error', msg: string): void { this.o.log?.(level, msg); }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      const now = Date.now();
-      for (const s of this.o.sources) {
-        if (!this.running) break;
-        if ((this.nextPoll.get(s.id) ?? 0) > now) continue;
-        this.nextPoll.set(s.id, Date.now() + s.intervalMs);
-        try {
-          await this.pollOnce(s);
-        } catch (e) {
-          // never let one source's surprise stop the loop (or the process)
-          this.health.get(s.id)!.error(e);
-          this.log('error', `source ${s.id}: ${(e as Error).stack ?? e}`);
-        }
-        const w = this.failing.get(s.id);
-        this.nextPoll.set(s.id, w ? w.nextAt : Math.min(this.nextPoll.get(s.id)!, Date.now() + s.intervalMs));
-      }
-      if (!this.running) break;
-      const wait = Math.max(0, Math.min(...this.o.sources.map((s) => this.nextPoll.get(s.id) ?? 0)) - Date.now());
-      if (wait > 0) await new Promise<void>((res) => { const t = setTimeout(res, wait); this.wake = () => { clearTimeout(t); res(); }; });
-      this.wake = undefined;
-    }
-  }
 
   /**
    * One turn of one source: its held work when that is due (nothing while backing off), else a
@@ -441,7 +425,7 @@ export class Ingestor {
         const list = this.requeued.get(q.record.source) ?? [];
         list.push(q.obj);
         this.requeued.set(q.record.source, list);
-        this.nextPoll.set(q.record.source, 0);
+        this.polls.due(q.record.source);
       }
       this.log('info', `source ${q.record.source}: ${q.record.uri} re-queued`);
     }
