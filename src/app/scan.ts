@@ -3,12 +3,13 @@
  * store, with a checkpoint (findings + processed objects + detector state, one transaction)
  * every `commitEvery` objects and at the end. Objects already processed (by content
  * fingerprint) are skipped, so scanning the same logs twice creates no duplicates and a second
- * scan of new logs continues the same windows and aggregations.
+ * scan of new logs continues the same windows and aggregations. Detector state is kept per
+ * partition (shards.ts: the account an object's key names), as a cluster keeps it.
  */
 import { resolve } from 'node:path';
 import type { BadReason, LogKind } from '../core/index.js';
 import { excerpt } from '../core/index.js';
-import { Engine, StateRegistry, type Detector, type Enricher, type EngineServices } from '../engine/index.js';
+import { Engine, type Detector, type Enricher, type EngineServices } from '../engine/index.js';
 import { DETECTORS } from '../detectors/registry.js';
 import { ENRICHERS } from '../enrich/registry.js';
 import { FindingsService } from '../findings/index.js';
@@ -19,6 +20,7 @@ import { limitsFromEnv, type ParseLimits } from '../parsers/limits.js';
 import { expandPaths, type SourceObject } from '../sources/index.js';
 import type { ProcessedObject, Store, UsageRow } from '../store/index.js';
 import { IngestStats, type KindKey } from './ingest-stats.js';
+import { Shards, stateLayout } from './shards.js';
 
 export interface ScanOptions {
   /** Files, folders (recursive) or glob patterns. */
@@ -77,8 +79,6 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
   const findings = new FindingsService();
   const filters = await store.listFilters();
   findings.setFilters(filters, await filterScopes(store, filters));
-  const state = new StateRegistry();
-  state.preload(await store.loadState());
   const tallies = new Map<string, FindingTally>();
   const tally = (type: string, severity: number) => {
     let t = tallies.get(type);
@@ -86,10 +86,10 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
     t.severity = Math.max(t.severity, severity);
     return t;
   };
-  const engine = new Engine(opts.detectors ?? DETECTORS, opts.enrichers ?? ENRICHERS, (c) => {
+  const shards = new Shards(store, await stateLayout(store), (state) => new Engine(opts.detectors ?? DETECTORS, opts.enrichers ?? ENRICHERS, (c) => {
     findings.submit(c);
     tally(c.type, c.severity).occurrences += c.count ?? 1;
-  }, { services: opts.services }, state);
+  }, { services: opts.services }, state));
   const report: ScanReport = {
     inputs: { missing: [] },
     objects: { total: 0, processed: 0, alreadyProcessed: 0, failed: 0 },
@@ -131,13 +131,13 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
     report.findings.suppressed += flushed.suppressed;
     for (const f of flushed.created) tally(f.type, f.severity).created++;
     for (const f of flushed.updated) tally(f.type, f.severity).updated++;
-    await store.commit({ findings: flushed.findings, objects: sinceCommit, state: state.snapshots(), usage: [...usage.values()] });
+    await store.commit({ findings: flushed.findings, objects: sinceCommit, state: shards.snapshots(), usage: [...usage.values()] });
     sinceCommit = [];
     usage = new Map();
   };
   for (const obj of objects) {
     progress.current = obj.key;
-    const rec = await processObject(obj, opts, engine, ingest, seenThisRun, store, report, usage);
+    const rec = await processObject(obj, opts, (await shards.of(obj.key)).engine, ingest, seenThisRun, store, report, usage);
     if (rec) sinceCommit.push(rec);
     progress.objectsDone++;
     progress.bytesIn += rec?.size ?? 0;
@@ -149,8 +149,17 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
   tick(true);
 
   report.findings.byType = [...tallies.values()].sort((a, b) => b.severity - a.severity || a.type.localeCompare(b.type));
-  report.detectorErrors = [...engine.detectorErrors].map(([detector, e]) => ({ detector, ...e }));
-  report.trustedSkipped = Object.fromEntries(Object.entries(engine.trustedSkipped).filter(([, n]) => n > 0));
+  const errors = new Map<string, { count: number; sample: string }>();
+  const trusted: Record<string, number> = {};
+  for (const { engine } of shards.all) {
+    for (const [d, e] of engine.detectorErrors) {
+      const prev = errors.get(d);
+      errors.set(d, prev ? { count: prev.count + e.count, sample: prev.sample } : { ...e });
+    }
+    for (const [k, n] of Object.entries(engine.trustedSkipped)) if (n > 0) trusted[k] = (trusted[k] ?? 0) + n;
+  }
+  report.detectorErrors = [...errors].map(([detector, e]) => ({ detector, ...e }));
+  report.trustedSkipped = trusted;
   report.durationMs = Date.now() - started;
   if (ingest.badTotal > 0 || missing.length > 0 || report.objects.failed > 0 || report.detectorErrors.length > 0) report.exitCode = 3;
   return report;

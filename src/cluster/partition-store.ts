@@ -6,8 +6,9 @@
  * Everything else — findings, processed objects, filters, documents — is the shared store.
  */
 import type { CommitBatch, StateRow, Store } from '../store/index.js';
+import { statePrefix } from './partitions.js';
 
-export function statePrefix(partition: number): string { return `p/${partition}/`; }
+export { statePrefix };
 export function fenceKey(partition: number): string { return `partition/${partition}`; }
 
 export function partitionStore(store: Store, partition: number, epoch: () => number): Store {

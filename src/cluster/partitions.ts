@@ -34,6 +34,9 @@ export function partitionOfAccount(account: string | undefined, partitions: numb
   return account === undefined ? 0 : fnv1a(account) % partitions;
 }
 
+/** Where a partition's detector state is saved: its namespaces under this prefix. */
+export function statePrefix(partition: number): string { return `p/${partition}/`; }
+
 export function partitionOfKey(key: string, partitions: number): number {
   return partitionOfAccount(accountOfKey(key), partitions);
 }

@@ -98,6 +98,8 @@ export class Worker {
     const { cluster: _c, store, id: _i, batch: _b, ...rest } = this.o;
     const ingestor = new Ingestor({
       ...rest, intel: this.intel, store: partitionStore(store, partition, () => epoch), sources: [source], commitEvery: this.o.batch ?? rest.commitEvery,
+      // the partition's store prefixes its state already: one engine, unprefixed, behind it
+      layout: { partitions: 1, unprefixed: true },
       onCommit: async (n) => {
         await rest.onCommit?.(n);
         // for the server that notifies; its recover() covers new findings if this is lost

@@ -26,6 +26,7 @@ import type { ProcessedObject, Store } from '../../store/index.js';
 import { processObject, type ScanOptions, type ScanReport } from '../scan.js';
 import { SourceHealth, Tally, type SourceHealthData, type SourceHealthView } from './health.js';
 import { Pipeline, WatchedObject } from './pipeline.js';
+import type { StateLayout } from '../shards.js';
 import { listQuarantine, putQuarantine, quarantineId, type QuarantineRecord } from './quarantine.js';
 import { RETRY_DEFAULTS, backoffMs, type RetryOptions } from './retry.js';
 import { PollLoop } from './poll-loop.js';
@@ -62,6 +63,8 @@ export interface IngestOptions {
   intel?: { signature(): Promise<string>; build(): Promise<EngineServices> };
   /** After each checkpoint (notifications hang here). Errors are logged, never undo the commit. */
   onCommit?: (n: CommitNotice) => void | Promise<void>;
+  /** The state layout instead of the database's (shards.ts); a cluster partition's store prefixes state itself. */
+  layout?: StateLayout;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 
@@ -354,7 +357,7 @@ export class Ingestor {
     let rec: ProcessedObject | undefined;
     let thrown: unknown;
     try {
-      rec = await processObject(watched, opts, p.tap, tally.stats, p.seen, this.o.store, report, p.usage);
+      rec = await processObject(watched, opts, await p.engineFor(obj.key), tally.stats, p.seen, this.o.store, report, p.usage);
     } catch (e) {
       thrown = e;
     }
@@ -385,7 +388,7 @@ export class Ingestor {
       p.findings.setFilters(filters, await filterScopes(this.o.store, filters));
       flushed = await p.findings.flush(this.o.store);
       // only the namespaces touched since the last checkpoint: the store keeps the others
-      await this.o.store.commit({ findings: flushed.findings, objects: done, state: p.state.changedSnapshots(), usage: [...p.usage.values()] });
+      await this.o.store.commit({ findings: flushed.findings, objects: done, state: p.shards.changedSnapshots(), usage: [...p.usage.values()] });
     } catch (e) {
       // nothing of this batch is stored: back to the last checkpoint's state
       this.dirty = true;

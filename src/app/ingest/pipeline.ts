@@ -1,43 +1,47 @@
 /**
- * The ingest loop's engine, detector state and findings service, as of the last checkpoint plus
+ * The ingest loop's engines, detector state and findings service, as of the last checkpoint plus
  * what was read since. After a failed checkpoint it is loaded again from the store, so the next
  * attempt starts from exactly the committed state (findings stay exactly-once).
  */
 import { DETECTORS } from '../../detectors/registry.js';
 import { ENRICHERS } from '../../enrich/registry.js';
-import { Engine, StateRegistry, type Detector, type Enricher, type EngineServices } from '../../engine/index.js';
+import { Engine, type Detector, type Enricher, type EngineServices } from '../../engine/index.js';
 import { FindingsService } from '../../findings/index.js';
 import type { SourceObject } from '../../sources/index.js';
 import type { Store, UsageRow } from '../../store/index.js';
+import { Shards, stateLayout, type StateLayout } from '../shards.js';
 
 export class Pipeline {
   services?: EngineServices;
-  engine!: Engine;
-  state!: StateRegistry;
+  /** One engine and state per partition (shards.ts), each loaded from its last checkpoint on first use. */
+  shards!: Shards;
   findings!: FindingsService;
   /** Fingerprints read since the last checkpoint. */
   seen = new Set<string>();
   usage = new Map<string, UsageRow>();
-  /** Newest event time seen by the tap since it was last reset. */
+  /** Newest event time seen by engineFor's engines since it was last reset. */
   newest = 0;
-  /** Engine stand-in handed to processObject: notes the newest event time, then dispatches. */
-  tap!: Engine;
+  private layout?: StateLayout;
 
-  constructor(private readonly o: { store: Store; services?: EngineServices; detectors?: readonly Detector[]; enrichers?: readonly Enricher[] }) {}
+  /** `layout`: the state layout to use instead of the database's (a cluster partition's store prefixes state itself). */
+  constructor(private readonly o: { store: Store; services?: EngineServices; detectors?: readonly Detector[]; enrichers?: readonly Enricher[]; layout?: StateLayout }) {}
 
-  /** Replaces everything by the store's last checkpoint; on failure nothing is replaced. */
+  /** Drops everything held in memory: what comes next starts from the store's last checkpoint. */
   async load(): Promise<void> {
-    const rows = await this.o.store.loadState();
-    const state = new StateRegistry();
-    state.preload(rows);
+    const layout = this.o.layout ?? (this.layout ??= await stateLayout(this.o.store));
     const findings = new FindingsService();
-    const engine = new Engine(this.o.detectors ?? DETECTORS, this.o.enrichers ?? ENRICHERS, (c) => findings.submit(c), { services: this.services ?? this.o.services }, state);
-    this.state = state;
+    const services = this.services ?? this.o.services;
+    this.shards = new Shards(this.o.store, layout,
+      (state) => new Engine(this.o.detectors ?? DETECTORS, this.o.enrichers ?? ENRICHERS, (c) => findings.submit(c), { services }, state));
     this.findings = findings;
-    this.engine = engine;
-    this.tap = { process: (e: Parameters<Engine['process']>[0]) => { if (e.time > this.newest) this.newest = e.time; engine.process(e); } } as unknown as Engine;
     this.seen = new Set();
     this.usage = new Map();
+  }
+
+  /** The engine of an object's partition, as processObject wants it: notes the newest event time, then dispatches. */
+  async engineFor(key: string): Promise<Engine> {
+    const { engine } = await this.shards.of(key);
+    return { process: (e: Parameters<Engine['process']>[0]) => { if (e.time > this.newest) this.newest = e.time; engine.process(e); } } as unknown as Engine;
   }
 }
 
