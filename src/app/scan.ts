@@ -18,9 +18,10 @@ import { detectKind, keyHints, parserFor, type ParserSession } from '../parsers/
 import { isGzip, objectFingerprint, readObject } from '../readers/index.js';
 import { limitsFromEnv, type ParseLimits } from '../parsers/limits.js';
 import { expandPaths, type SourceObject } from '../sources/index.js';
-import type { ProcessedObject, Store, UsageRow } from '../store/index.js';
+import type { CommitBatch, ProcessedObject, Store, UsageRow } from '../store/index.js';
 import { IngestStats, type KindKey } from './ingest-stats.js';
-import { Shards, stateLayout } from './shards.js';
+import { Shards, stateLayout, type StateLayout } from './shards.js';
+import { scanInThreads, scanThreads, type ThreadSetup } from './scan-threads.js';
 
 export interface ScanOptions {
   /** Files, folders (recursive) or glob patterns. */
@@ -42,6 +43,13 @@ export interface ScanOptions {
   /** Threat and trusted lists (see intel/manager.ts buildServices); none when omitted. */
   services?: EngineServices;
   onProgress?: (p: ScanProgress) => void;
+  /**
+   * Threads that read, parse and detect (default 1); used when the objects fall in more than one
+   * partition and `threadSetup` says how a thread opens the store and lists (scan-threads.ts).
+   * The findings are the same on any number.
+   */
+  threads?: number;
+  threadSetup?: ThreadSetup;
 }
 
 export interface ScanProgress {
@@ -72,8 +80,64 @@ export interface ScanReport {
 
 const HEAD_BYTES = 4096;
 
+/** What one run of scanObjects did (plain data: a scan thread posts it to the main thread). */
+export interface PartReport {
+  objects: { processed: number; alreadyProcessed: number; failed: number };
+  ingest: IngestStats['kinds'];
+  findings: { created: number; updated: number; suppressed: number };
+  tallies: FindingTally[];
+  detectorErrors: { detector: string; count: number; sample: string }[];
+  trustedSkipped: Record<string, number>;
+}
+
+/** Progress of one scanObjects run. */
+export interface PartProgress { objectsDone: number; records: number; bad: number; bytesIn: number; current: string }
+
 export async function scan(opts: ScanOptions): Promise<ScanReport> {
   const started = Date.now();
+  const { store } = opts;
+  // never read the store's own files when a scanned folder holds them
+  const own = new Set([store.location, `${store.location}-wal`, `${store.location}-shm`, `${store.location}-journal`].map((p) => resolve(p)));
+  const expanded = await expandPaths(opts.inputs);
+  const objects = expanded.objects.filter((o) => !own.has(o.uri));
+  const missing = expanded.missing;
+  const layout = await stateLayout(store);
+  let lastProgress = 0;
+  const onProgress = (p: PartProgress, force = false) => {
+    const now = Date.now();
+    if (!opts.onProgress || (!force && now - lastProgress < 200)) return;
+    lastProgress = now;
+    opts.onProgress({ ...p, objectsTotal: objects.length, bytesOut: 0, elapsedMs: now - started });
+  };
+  const threads = scanThreads(opts, objects, layout);
+  const part = threads > 1
+    ? await scanInThreads(opts, objects, layout, threads, onProgress)
+    : await scanObjects(objects, opts, layout, (b) => store.commit(b), onProgress);
+  await store.optimize();
+
+  const ingest = new IngestStats();
+  Object.assign(ingest.kinds, part.ingest);
+  const report: ScanReport = {
+    inputs: { missing },
+    objects: { total: objects.length, ...part.objects },
+    ingest,
+    findings: { ...part.findings, byType: part.tallies.sort((a, b) => b.severity - a.severity || a.type.localeCompare(b.type)) },
+    detectorErrors: part.detectorErrors,
+    trustedSkipped: part.trustedSkipped,
+    durationMs: Date.now() - started,
+    exitCode: 0,
+  };
+  if (ingest.badTotal > 0 || missing.length > 0 || report.objects.failed > 0 || report.detectorErrors.length > 0) report.exitCode = 3;
+  return report;
+}
+
+/**
+ * Reads `objects` in order through the engine of each one's partition, checkpointing (findings,
+ * processed objects, detector state, usage: one `commit`) every `commitEvery` objects and at the
+ * end. The scan's own loop, and each scan thread's over its partitions' objects.
+ */
+export async function scanObjects(objects: readonly SourceObject[], opts: Omit<ScanOptions, 'inputs'>, layout: StateLayout,
+  commit: (b: CommitBatch) => Promise<void>, onProgress?: (p: PartProgress, force?: boolean) => void): Promise<PartReport> {
   const { store } = opts;
   const ingest = new IngestStats();
   const findings = new FindingsService();
@@ -86,52 +150,34 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
     t.severity = Math.max(t.severity, severity);
     return t;
   };
-  const shards = new Shards(store, await stateLayout(store), (state) => new Engine(opts.detectors ?? DETECTORS, opts.enrichers ?? ENRICHERS, (c) => {
+  const shards = new Shards(store, layout, (state) => new Engine(opts.detectors ?? DETECTORS, opts.enrichers ?? ENRICHERS, (c) => {
     findings.submit(c);
     tally(c.type, c.severity).occurrences += c.count ?? 1;
   }, { services: opts.services }, state));
-  const report: ScanReport = {
-    inputs: { missing: [] },
-    objects: { total: 0, processed: 0, alreadyProcessed: 0, failed: 0 },
-    ingest,
-    findings: { created: 0, updated: 0, suppressed: 0, byType: [] },
-    detectorErrors: [],
-    trustedSkipped: {},
-    durationMs: 0,
-    exitCode: 0,
+  const part: PartReport = {
+    objects: { processed: 0, alreadyProcessed: 0, failed: 0 }, ingest: ingest.kinds, findings: { created: 0, updated: 0, suppressed: 0 },
+    tallies: [], detectorErrors: [], trustedSkipped: {},
   };
-
-  // never read the store's own files when a scanned folder holds them
-  const own = new Set([store.location, `${store.location}-wal`, `${store.location}-shm`, `${store.location}-journal`].map((p) => resolve(p)));
-  const expanded = await expandPaths(opts.inputs);
-  const objects = expanded.objects.filter((o) => !own.has(o.uri));
-  const missing = expanded.missing;
-  report.inputs.missing = missing;
-  report.objects.total = objects.length;
+  // processObject writes the object counts into a report
+  const report = { objects: { total: 0, processed: 0, alreadyProcessed: 0, failed: 0 } } as ScanReport;
 
   let sinceCommit: ProcessedObject[] = [];
   let usage = new Map<string, UsageRow>();
   const seenThisRun = new Set<string>();
-  const progress = { objectsDone: 0, objectsTotal: objects.length, records: 0, bad: 0, bytesIn: 0, bytesOut: 0, elapsedMs: 0, current: '' };
-  let lastProgress = 0;
+  const progress: PartProgress = { objectsDone: 0, records: 0, bad: 0, bytesIn: 0, current: '' };
   const tick = (force = false) => {
-    const now = Date.now();
-    if (!opts.onProgress || (!force && now - lastProgress < 200)) return;
-    lastProgress = now;
-    progress.elapsedMs = now - started;
     progress.records = ingest.recordTotal;
     progress.bad = ingest.badTotal;
-    opts.onProgress(progress);
+    onProgress?.(progress, force);
   };
-
-  const commit = async () => {
+  const checkpoint = async () => {
     const flushed = await findings.flush(store);
-    report.findings.created += flushed.created.length;
-    report.findings.updated += flushed.updated.length;
-    report.findings.suppressed += flushed.suppressed;
+    part.findings.created += flushed.created.length;
+    part.findings.updated += flushed.updated.length;
+    part.findings.suppressed += flushed.suppressed;
     for (const f of flushed.created) tally(f.type, f.severity).created++;
     for (const f of flushed.updated) tally(f.type, f.severity).updated++;
-    await store.commit({ findings: flushed.findings, objects: sinceCommit, state: shards.snapshots(), usage: [...usage.values()] });
+    await commit({ findings: flushed.findings, objects: sinceCommit, state: shards.snapshots(), usage: [...usage.values()] });
     sinceCommit = [];
     usage = new Map();
   };
@@ -142,27 +188,24 @@ export async function scan(opts: ScanOptions): Promise<ScanReport> {
     progress.objectsDone++;
     progress.bytesIn += rec?.size ?? 0;
     tick();
-    if (sinceCommit.length >= (opts.commitEvery ?? 200)) await commit();
+    if (sinceCommit.length >= (opts.commitEvery ?? 200)) await checkpoint();
   }
-  await commit();
-  await store.optimize();
+  await checkpoint();
   tick(true);
 
-  report.findings.byType = [...tallies.values()].sort((a, b) => b.severity - a.severity || a.type.localeCompare(b.type));
+  const { total: _total, ...counts } = report.objects;
+  part.objects = counts;
+  part.tallies = [...tallies.values()];
   const errors = new Map<string, { count: number; sample: string }>();
-  const trusted: Record<string, number> = {};
   for (const { engine } of shards.all) {
     for (const [d, e] of engine.detectorErrors) {
       const prev = errors.get(d);
       errors.set(d, prev ? { count: prev.count + e.count, sample: prev.sample } : { ...e });
     }
-    for (const [k, n] of Object.entries(engine.trustedSkipped)) if (n > 0) trusted[k] = (trusted[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(engine.trustedSkipped)) if (n > 0) part.trustedSkipped[k] = (part.trustedSkipped[k] ?? 0) + n;
   }
-  report.detectorErrors = [...errors].map(([detector, e]) => ({ detector, ...e }));
-  report.trustedSkipped = trusted;
-  report.durationMs = Date.now() - started;
-  if (ingest.badTotal > 0 || missing.length > 0 || report.objects.failed > 0 || report.detectorErrors.length > 0) report.exitCode = 3;
-  return report;
+  part.detectorErrors = [...errors].map(([detector, e]) => ({ detector, ...e }));
+  return part;
 }
 
 const DATA_SOURCE = { cloudtrail: 'CLOUD_TRAIL', vpcflow: 'FLOW_LOGS', dns: 'DNS_LOGS' } as const;
@@ -174,7 +217,7 @@ function hasBom(b: Buffer): boolean {
 }
 
 export async function processObject(
-  obj: SourceObject, opts: ScanOptions, engine: Engine, ingest: IngestStats, seen: Set<string>, store: Store, report: ScanReport,
+  obj: SourceObject, opts: Omit<ScanOptions, 'inputs'>, engine: Engine, ingest: IngestStats, seen: Set<string>, store: Store, report: ScanReport,
   usage: Map<string, UsageRow>,
 ): Promise<ProcessedObject | undefined> {
   const hints = keyHints(obj.key);

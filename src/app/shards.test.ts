@@ -40,7 +40,7 @@ test('shards: a database whose state an earlier Vigil wrote unprefixed keeps one
   assert.deepEqual(await stateLayout(store), { partitions: 1, unprefixed: true });
   const rows = await store.loadState();
   assert.ok(rows.every((r) => !r.namespace.startsWith('p/')), 'nothing under a partition prefix');
-  const clock = rows.find((r) => r.namespace === 'engine/clock')!.data as { entries: [string, [number, number]][] };
+  const clock = rows.find((r) => r.namespace === 'engine/clock')!.data as unknown as { entries: [string, [number, number]][] };
   assert.equal(clock.entries.find(([k]) => k === 'cloudtrail')![1][0], Date.parse('2026-03-02T10:00:00Z'), 'the old clock moved on');
   await store.close();
 });
