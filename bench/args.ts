@@ -84,7 +84,7 @@ export const USAGE = `npm run bench -- [flags]
   --soak-keep        keep the soak's temporary folder (database, logs)
   --soak-prune       delete each file once the server has read it (the folder holds only unread files)
   --json             print results.json on stdout instead of the tables
-  --modes LIST       measurements: ceiling,ceiling-json,parse,scan (default all)
+  --modes LIST       measurements: ceiling,ceiling-json,parse,scan,scan-2t (default all)
   --seed N           generator seed (default 1)
   --out DIR          data and results folder (default bench/.data)
   --regen            regenerate the data even if it exists

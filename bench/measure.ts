@@ -22,8 +22,8 @@ async function main(): Promise<void> {
 
   let prepared: Awaited<ReturnType<typeof prepareScan>> | undefined;
   let work: () => WorkloadResult | Promise<WorkloadResult>;
-  if (mode === 'scan') {
-    prepared = await prepareScan(dir, kind);
+  if (mode === 'scan' || mode === 'scan-2t') {
+    prepared = await prepareScan(dir, kind, mode === 'scan-2t' ? 2 : 1);
     work = prepared.run;
   } else if (mode === 'parse') {
     work = () => vigilParse(dir, kind);

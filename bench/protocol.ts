@@ -2,7 +2,7 @@
 import type { BenchKind } from './generate/index.js';
 import type { WorkloadResult } from './workloads/types.js';
 
-export const MODES = ['ceiling', 'ceiling-json', 'parse', 'scan'] as const;
+export const MODES = ['ceiling', 'ceiling-json', 'parse', 'scan', 'scan-2t'] as const;
 export type Mode = (typeof MODES)[number];
 
 export interface Measurement extends WorkloadResult {

@@ -10,12 +10,14 @@ export const MODE_LABEL: Record<Mode, string> = {
   'ceiling-json': 'ceiling+JSON',
   'parse': 'vigil parse',
   'scan': 'vigil scan',
+  'scan-2t': 'vigil scan, 2 threads',
 };
 
 const LEGEND = `  ceiling       cloudtrail: read + gunzip + JSON.parse each file + touch 3 fields; vpcflow/dns: read + gunzip + split lines
   ceiling+JSON  dns: ceiling + JSON.parse of every line (the least any JSON-lines reader does)
   vigil parse   Vigil's sources + readers + parser only (events counted, no detection, no store)
   vigil scan    the real scan(): parsers → enrichers → detectors → findings → SQLite (end to end)
+  …, 2 threads  the same with --threads 2: account partitions spread over two worker threads
   CPU/wall above 100% = work on other threads: V8's GC helpers, and for Vigil the gunzip stream (libuv pool)`;
 
 export function printReport(s: Summary, manifests: Partial<Record<BenchKind, Manifest>>, datasets: { kind: BenchKind; reused: boolean }[], meta: string): void {

@@ -84,6 +84,14 @@ export function summarize(samples: Measurement[], manifests: Partial<Record<Benc
         if (v[i].bytesOut !== c[i].bytesOut) s.problems.push(`${kind}: ${vigil} read ${v[i].bytesOut} decompressed bytes, ${ceiling} ${c[i].bytesOut}`);
       }
     }
+    const one = of('scan'), two = of('scan-2t');
+    const n2 = Math.min(one.length, two.length);
+    if (n2 > 0) {
+      const speedup = stat(Array.from({ length: n2 }, (_, i) => one[i].wallMs / two[i].wallMs));
+      s.aims.push({ kind, aim: 'scan on 2 threads ≥ 1.8× one thread', measured: `${speedup.median.toFixed(2)}×`, met: speedup.median >= 1.8 });
+      const fp = (m: Measurement) => JSON.stringify(m.scan?.findings.map((f) => [f.type, f.created, f.occurrences]));
+      if (two.some((m) => fp(m) !== fp(one[0]))) s.problems.push(`${kind}: the 2-thread scan's findings differ from the 1-thread scan's`);
+    }
     addAims(s, kind);
     addFindings(s, kind, of('scan'), manifests[kind]);
   }

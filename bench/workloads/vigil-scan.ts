@@ -1,6 +1,7 @@
 /**
  * Vigil end to end: the real `scan()` (sources → readers → parsers → engine → findings service →
- * store) over a dataset folder, into a fresh SQLite store in a temporary folder.
+ * store) over a dataset folder, into a fresh SQLite store in a temporary folder; on `threads`
+ * worker threads (`--threads`) when more than one.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +12,13 @@ import type { LogKind } from '../../src/core/index.js';
 import type { WorkloadResult } from './types.js';
 
 /** Opens the store (untimed), then returns the timed part. */
-export async function prepareScan(dir: string, kind: LogKind): Promise<{ run: () => Promise<WorkloadResult>; cleanup: () => Promise<void> }> {
+export async function prepareScan(dir: string, kind: LogKind, threads = 1): Promise<{ run: () => Promise<WorkloadResult>; cleanup: () => Promise<void> }> {
   const tmp = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
-  const store = await openStore(join(tmp, 'vigil.db'));
+  const db = join(tmp, 'vigil.db');
+  const store = await openStore(db);
   return {
     async run() {
-      const report = await scan({ inputs: [dir], store });
+      const report = await scan({ inputs: [dir], store, threads, threadSetup: { store: db } });
       const k = report.ingest.kinds[kind];
       let bad = 0;
       for (const s of Object.values(report.ingest.kinds)) for (const b of Object.values(s!.bad)) bad += b!.count;
