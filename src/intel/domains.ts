@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Two-label public suffixes common enough to matter (a full PSL is not needed for scoring). */
-const TWO_LABEL_SUFFIXES = new Set([
+export const TWO_LABEL_SUFFIXES: ReadonlySet<string> = new Set([
   'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'me.uk', 'com.au', 'net.au', 'org.au', 'co.nz', 'co.jp', 'ne.jp', 'or.jp', 'co.kr',
   'com.br', 'com.cn', 'net.cn', 'org.cn', 'com.hk', 'com.sg', 'com.tw', 'com.tr', 'com.mx', 'com.ar', 'co.in', 'co.za',
   'co.id', 'com.my', 'com.ph', 'com.vn', 'com.ua', 'com.pl', 'com.ru', 'co.il', 'com.sa', 'com.eg', 'com.ng',
@@ -44,23 +44,69 @@ export const ABUSED_PROVIDERS = new Set([...DYNAMIC_DNS, ...FREE_HOSTING]);
 export const ABUSED_TLDS = new Set(['tk', 'ml', 'ga', 'cf', 'gq', 'top', 'xyz', 'icu', 'buzz', 'cyou', 'rest', 'zip', 'mov', 'click',
   'work', 'support', 'cam', 'monster', 'sbs', 'cfd', 'quest', 'bond', 'lol', 'hair', 'beauty', 'skin', 'autos', 'boats', 'yachts', 'ru', 'su']);
 
+/** The most labels of a provider suffix (sites.google.com: 3): only that many trailing suffixes need a look. */
+const MAX_PROVIDER_LABELS = Math.max(...[...ABUSED_PROVIDERS].map((p) => p.split('.').length));
+
+/** Index of the dot before the last `n` labels of `name` (-1: the name has at most `n` labels). */
+function dotBefore(name: string, n: number): number {
+  let i = name.length;
+  for (let k = 0; k < n; k++) {
+    // (lastIndexOf takes a negative start as 0: a dot at 0 must not be found twice)
+    if (i <= 0) return -1;
+    i = name.lastIndexOf('.', i - 1);
+    if (i < 0) return -1;
+  }
+  return i;
+}
+
+/** The longest provider suffix of `name` shorter than the name, found by slicing only trailing label runs. */
+function providerOf(name: string): string | undefined {
+  for (let n = MAX_PROVIDER_LABELS; n >= 1; n--) {
+    const dot = dotBefore(name, n);
+    if (dot < 0) continue; // the name has n labels or fewer: the suffix would be the name itself
+    const suffix = name.slice(dot + 1);
+    if (ABUSED_PROVIDERS.has(suffix)) return suffix;
+  }
+  return undefined;
+}
+
+/**
+ * Names repeat (a fleet asks for the same names all day), so both lookups are memoised; the memo
+ * is dropped whole when it reaches MEMO_MAX names (a stream of random names, as tunnelling makes,
+ * then costs a clear per 65,536 names, not a growing map).
+ */
+const MEMO_MAX = 65_536;
+const providers = new Map<string, string | null>();
+const registered = new Map<string, string>();
+
 /** The dynamic-DNS or free-hosting provider a name sits under, when it sits under one. */
 export function abusedProvider(name: string): string | undefined {
-  let dot = -1;
-  do {
-    const suffix = name.slice(dot + 1);
-    if (ABUSED_PROVIDERS.has(suffix) && suffix !== name) return suffix;
-    dot = name.indexOf('.', dot + 1);
-  } while (dot >= 0);
-  return undefined;
+  let p = providers.get(name);
+  if (p === undefined) {
+    p = providerOf(name) ?? null;
+    if (providers.size >= MEMO_MAX) providers.clear();
+    providers.set(name, p);
+  }
+  return p ?? undefined;
 }
 
 /** `a.b.example.co.uk` → `example.co.uk`; `x.y.duckdns.org` → `y.duckdns.org`. */
 export function registeredDomain(name: string): string {
-  const provider = abusedProvider(name);
-  const suffixLabels = provider ? provider.split('.').length : TWO_LABEL_SUFFIXES.has(name.split('.').slice(-2).join('.')) ? 2 : 1;
-  const labels = name.split('.');
-  return labels.slice(Math.max(0, labels.length - suffixLabels - 1)).join('.');
+  let r = registered.get(name);
+  if (r === undefined) {
+    const provider = abusedProvider(name);
+    let suffixLabels = 1;
+    if (provider) suffixLabels = provider.split('.').length;
+    else {
+      const dot = dotBefore(name, 2);
+      if (TWO_LABEL_SUFFIXES.has(dot < 0 ? name : name.slice(dot + 1))) suffixLabels = 2;
+    }
+    const dot = dotBefore(name, suffixLabels + 1);
+    r = dot < 0 ? name : name.slice(dot + 1);
+    if (registered.size >= MEMO_MAX) registered.clear();
+    registered.set(name, r);
+  }
+  return r;
 }
 
 export function tldOf(name: string): string {
