@@ -46,6 +46,8 @@ export interface BenchArgs {
   /** Only PostgreSQL in the store workload (the 10M run, where SQLite alone takes about an hour). */
   storePgOnly?: boolean;
   soak: { speed?: number; sampleSeconds?: number; tickSeconds?: number; toleranceMbPerHour?: number; heapSnapshots?: boolean; keep?: boolean; prune?: boolean };
+  /** Start-up benchmark (bench/startup.ts): vigil --help, --version, types and a sample scan against node -e 0. */
+  startup: boolean;
   /** Print results.json on stdout instead of the tables. */
   json: boolean;
 }
@@ -64,7 +66,8 @@ export const USAGE = `npm run bench -- [flags]
                      slow-clients (500 slow HTTP clients against vigil serve: memory and a good client's p99; not in --smoke),
                      cluster (records/s with 1 and 2 vigil workers on a private nats-server; not in --smoke),
                      cluster-sim (1,000 skewed accounts on 100 workers: balance and partitions moved on a loss and a join),
-                     store-pg (findings write rate and ListFindings p50/p99 on SQLite and PostgreSQL; not in --smoke)
+                     store-pg (findings write rate and ListFindings p50/p99 on SQLite and PostgreSQL; not in --smoke),
+                     startup (vigil --help, --version, types and a scan of samples/ against node -e 0)
   --cluster-store URL  store of the cluster workload (default a SQLite file; postgres://… for PostgreSQL)
   --store-pg-only    the store-pg workload on PostgreSQL only
   --store-pg-findings N  findings of the store-pg workload (default 100000, about a minute; 10000000 for the 10M run;
@@ -107,7 +110,7 @@ function positiveNumber(flag: string, v: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, slowClients: 500, clusterSim: true, cluster: true, storePgFindings: 100_000, soak: {}, json: false };
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, slowClients: 500, clusterSim: true, cluster: true, storePgFindings: 100_000, startup: true, soak: {}, json: false };
   let apiGiven: number | undefined;
   let baselineGiven: number | undefined, principalsGiven: number | undefined;
   let flowsGiven: number | undefined, instancesGiven: number | undefined;
@@ -137,9 +140,10 @@ export function parseArgs(argv: string[]): BenchArgs {
         a.clusterSim = names.includes('cluster-sim');
         a.cluster = names.includes('cluster');
         if (!names.includes('store-pg')) a.storePgFindings = 0;
-        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile', 'slow-clients', 'cluster', 'cluster-sim', 'store-pg'].includes(k)).map((k) => {
+        a.startup = names.includes('startup');
+        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile', 'slow-clients', 'cluster', 'cluster-sim', 'store-pg', 'startup'].includes(k)).map((k) => {
           const kind = ALIASES[k];
-          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile, slow-clients, cluster, cluster-sim, store-pg)`);
+          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile, slow-clients, cluster, cluster-sim, store-pg, startup)`);
           return kind;
         });
         break;

@@ -26,6 +26,7 @@ import { printSlowClients, runSlowClients, type SlowClientsResult } from './slow
 import { printClusterSim, runClusterSim, type ClusterSim } from './cluster/sim.js';
 import { printClusterThroughput, runClusterThroughput, type ClusterThroughput } from './cluster/throughput.js';
 import { printStorePgBench, runStorePgBench, type StorePgBench } from './store-pg/run.js';
+import { printStartupBench, runStartupBench, type StartupBench } from './startup.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -116,6 +117,9 @@ async function main(): Promise<number> {
     process.stderr.write('done\n');
   }
 
+  let startup: StartupBench | undefined;
+  if (args.startup) startup = await runStartupBench(args.smoke ? 3 : Math.max(5, args.runs));
+
   const summary = summarize(samples, manifests);
   const meta = `Vigil benchmark: node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), seed ${args.seed}, `
     + `${args.runs} run${args.runs > 1 ? 's' : ''}${args.pin ? `, pinned to CPU ${args.pin}` : ''}${args.nodeArgs.length ? `, node ${args.nodeArgs.join(' ')}` : ''}`;
@@ -133,15 +137,16 @@ async function main(): Promise<number> {
   if (clusterSim) print(`\n${printClusterSim(clusterSim)}`);
   if (cluster) print(`\n${printClusterThroughput(cluster)}`);
   if (storePg) print(`\n${printStorePgBench(storePg)}`);
+  if (startup) print(`\n${printStartupBench(startup)}`);
   const resultsPath = join(out, 'results.json');
   const results = {
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile, slowClients, clusterSim, cluster, storePg,
+    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile, slowClients, clusterSim, cluster, storePg, startup,
   };
   writeFileSync(resultsPath, JSON.stringify(results, null, 2));
   if (args.json) console.log(JSON.stringify(results, null, 2));
   else console.log(`\nresults: ${resultsPath}`);
-  return summary.problems.length > 0 || (soak?.problems.length ?? 0) > 0 ? 1 : 0;
+  return summary.problems.length > 0 || (soak?.problems.length ?? 0) > 0 || (startup?.problems.length ?? 0) > 0 ? 1 : 0;
 }
 
 main().then((code) => { process.exitCode = code; }, (e: unknown) => {

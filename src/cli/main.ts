@@ -1,5 +1,9 @@
 /**
  * The `vigil` command line. Each command lives in commands/<name>.ts and registers itself here.
+ * Registrations stay light (commander and small option helpers): what a command does is in
+ * commands/<name>-run.ts, which its action imports when it runs, so `vigil --help`,
+ * `vigil <command> --help` and `vigil --version` load none of the store, API, detectors, AWS SDK
+ * or NATS (src/cli/startup.test.ts checks it).
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';

@@ -3,9 +3,12 @@
  * a plain line every few seconds when stderr is not a terminal (CI logs), so long runs always
  * show they are moving.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { ScanProgress } from '../app/scan.js';
 import { rate } from './format.js';
+
+// the bar's package only when a terminal shows it (start-up of scans in scripts and CI stays lighter)
+const loadCliProgress = () => createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
 
 export function progressReporter(enabled: boolean): { update(p: ScanProgress): void; stop(): void } {
   if (!enabled) return { update() {}, stop() {} };
@@ -21,6 +24,7 @@ export function progressReporter(enabled: boolean): { update(p: ScanProgress): v
       stop() {},
     };
   }
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar({
     stream: process.stderr,
     format: 'scan [{bar}] {value}/{total} objects | {records} records | {mbs} | {bad} bad | {current}',

@@ -3,20 +3,15 @@
  * its share of the partitions through leases, and runs the detection of each partition it owns
  * over the notices `vigil serve --nats` publishes, writing to the shared store. Any number run
  * side by side; one that dies is replaced by the others within the lease time. SIGTERM or SIGINT
- * finishes the batches in hand and hands every partition over at once.
+ * finishes the batches in hand and hands every partition over at once. The flags are here (the
+ * cluster flags shared with `vigil serve` and `vigil status` too); what it does is in
+ * worker-run.ts, loaded when it runs.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ConfigError, loadServeConfig } from '../../api/config.js';
-import { intelFor } from '../../app/ingest/continuous.js';
-import { Cluster } from '../../cluster/nats.js';
-import { Worker } from '../../cluster/worker.js';
-import { redactLocation } from '../../store/index.js';
-import { openStoreOrFail } from './common.js';
-import { intelManager } from '../intel-setup.js';
-import { fail } from '../format.js';
+import type { WorkerOptions } from './worker-run.js';
 
-const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 export function clusterOptions(cmd: Command): Command {
   return cmd
@@ -28,16 +23,6 @@ export function clusterOptions(cmd: Command): Command {
 }
 
 export interface ClusterFlags { nats?: string; clusterPrefix: string; partitions: string; leaseSeconds: string; replicas: string; existing?: boolean }
-
-export async function openClusterFrom(o: ClusterFlags, name: string): Promise<Cluster> {
-  if (!o.nats) fail('--nats <url> is required (or VIGIL_NATS): the NATS JetStream server of the cluster', 2);
-  const num = (v: string, what: string) => { const n = Number(v); if (!Number.isFinite(n) || n <= 0) fail(`${what} must be a positive number (got ${v})`, 2); return n; };
-  try {
-    return await Cluster.open({ servers: o.nats, prefix: o.clusterPrefix, partitions: num(o.partitions, '--partitions'), leaseMs: num(o.leaseSeconds, '--lease-seconds') * 1000, replicas: num(o.replicas, '--replicas'), name, existing: o.existing });
-  } catch (e) {
-    return fail((e as Error).message, 1);
-  }
-}
 
 export function registerWorker(program: Command): void {
   const cmd = program.command('worker')
@@ -54,31 +39,5 @@ Example (one NATS, one store, the API with the listing side, two workers):
   vigil worker --nats nats://127.0.0.1:4222 --store postgres://vigil@127.0.0.1/vigil
   vigil worker --nats nats://127.0.0.1:4222 --store postgres://vigil@127.0.0.1/vigil
 Kill a worker: its partitions move to the others within the lease time, nothing lost or counted twice.`);
-  clusterOptions(cmd).action(async (o: ClusterFlags & { config?: string; db?: string; store?: string; region?: string; id?: string; logLevel: (typeof LEVELS)[number] }) => {
-    let config;
-    try { config = loadServeConfig({ config: o.config, db: o.db, store: o.store, region: o.region }); } catch (e) {
-      if (e instanceof ConfigError) fail(e.message, 2);
-      throw e;
-    }
-    const min = LEVELS.indexOf(o.logLevel);
-    const log = (level: 'info' | 'warn' | 'error', msg: string) => { if (LEVELS.indexOf(level) >= min) process.stderr.write(`${new Date().toISOString()} ${level} ${msg}\n`); };
-    const store = await openStoreOrFail(config.db);
-    const cluster = await openClusterFrom(o, `vigil worker ${o.id ?? process.pid}`);
-    const intel = intelManager(store, config.db);
-    const worker = new Worker({ cluster, store, id: o.id, intel: intelFor(store, intel, log), defaultRegion: config.region, log });
-    worker.start();
-    log('info', `vigil worker ${worker.id}: cluster ${cluster.prefix} (${cluster.partitions} partitions, lease ${cluster.leaseMs / 1000} s) on ${o.nats}, store ${redactLocation(config.db)}`);
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      log('info', `vigil worker ${worker.id}: stopping, handing partitions over`);
-      await worker.stop();
-      await cluster.close();
-      await store.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  clusterOptions(cmd).action(async (o: WorkerOptions) => (await import('./worker-run.js')).runWorker(o));
 }
