@@ -36,7 +36,7 @@ test('bench --smoke completes, measures every log type and detects the injected 
 
     for (const kind of ['cloudtrail', 'vpcflow', 'dns']) {
       const samples = results.samples.filter((s) => s.kind === kind);
-      assert.deepEqual([...new Set(samples.map((s) => s.mode))].sort(), kind === 'dns' ? ['ceiling', 'ceiling-json', 'parse', 'scan'] : ['ceiling', 'parse', 'scan'], kind);
+      assert.deepEqual([...new Set(samples.map((s) => s.mode))].sort(), kind === 'dns' ? ['ceiling', 'ceiling-json', 'parse', 'scan', 'scan-2t'] : ['ceiling', 'parse', 'scan', 'scan-2t'], kind);
       for (const s of samples) assert.ok(s.records > 0, `${kind} ${s.mode}: no records`);
 
       const expected = results.datasets[kind].expected;

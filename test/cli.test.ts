@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -89,6 +89,24 @@ test('errors say what to do, with usage exit codes', () => {
   const sev = vigil('findings', 'list', '--severity', 'urgent', '--db', db);
   assert.equal(sev.code, 2);
   assert.match(sev.err, /use Low, Medium, High or Critical/);
+  const threads = vigil('scan', 'samples', '--threads', 'many', '--db', db);
+  assert.equal(threads.code, 2);
+  assert.match(threads.err, /--threads must be a whole number from 1 to 256 \(got many\)/);
+});
+
+test('vigil scan --threads 4 finds what --threads 1 finds', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-threads-'));
+  // the samples are small: start threads for them all the same
+  process.env.VIGIL_SCAN_THREAD_MIN_BYTES = '0';
+  const out = (t: string) => {
+    const r = vigil('scan', 'samples', '--db', join(dir, `t${t}.db`), '--threads', t, '--json');
+    assert.equal(r.code, 3, r.err);
+    const j = JSON.parse(r.out) as { findings: unknown; objects: unknown; ingest: unknown };
+    return JSON.stringify([j.findings, j.objects, j.ingest]);
+  };
+  assert.equal(out('4'), out('1'));
+  delete process.env.VIGIL_SCAN_THREAD_MIN_BYTES;
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('every command has --help', () => {

@@ -24,7 +24,7 @@ test('scan threads: two and three threads find exactly what one thread finds, an
     for (const threads of [1, 2, 3]) {
       const db = join(root, `t${threads}.db`);
       const store = await openStore(db);
-      const report = await scan({ inputs: [logs], store, threads, threadSetup: { store: db } });
+      const report = await scan({ inputs: [logs], store, threads, threadSetup: { store: db }, minBytesPerThread: 0 });
       runs[threads] = { findings: await findingsOf(store), report, state: (await store.loadState()).map((r) => `${r.namespace} ${JSON.stringify(r.data)}`).sort() };
       await store.close();
     }
@@ -39,7 +39,7 @@ test('scan threads: two and three threads find exactly what one thread finds, an
     }
     // again over the two-thread database: everything is already processed
     const store = await openStore(join(root, 't2.db'));
-    const again = await scan({ inputs: [logs], store, threads: 2, threadSetup: { store: join(root, 't2.db') } });
+    const again = await scan({ inputs: [logs], store, threads: 2, threadSetup: { store: join(root, 't2.db') }, minBytesPerThread: 0 });
     assert.equal(again.objects.alreadyProcessed, one.report.objects.processed);
     assert.equal(again.findings.created + again.findings.updated, 0);
     await store.close();

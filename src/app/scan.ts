@@ -50,6 +50,8 @@ export interface ScanOptions {
    */
   threads?: number;
   threadSetup?: ThreadSetup;
+  /** Stored bytes per thread below which fewer threads start (default MIN_BYTES_PER_THREAD, 8 MiB). */
+  minBytesPerThread?: number;
 }
 
 export interface ScanProgress {

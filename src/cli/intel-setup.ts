@@ -4,7 +4,7 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { isPostgresUrl, type Store } from '../store/index.js';
-import { DEFAULT_LIMITS, IntelManager, type AdHocList } from '../intel/manager.js';
+import { DEFAULT_LIMITS, IntelManager, type AdHocList, type IntelManagerOptions } from '../intel/manager.js';
 import { LIST_FORMATS, THREAT_PURPOSES, type ListFormat, type ListRole, type ThreatPurpose } from '../intel/types.js';
 
 /**
@@ -28,8 +28,9 @@ function envInt(name: string, dflt: number): number {
   return Number.isFinite(n) && n > 0 ? n : dflt;
 }
 
-export function intelManager(store: Store, db: string): IntelManager {
-  return new IntelManager(store, {
+/** The intel manager's settings for a database: its cache and the limits from the environment (plain data: scan threads get them too). */
+export function intelOptions(db: string): IntelManagerOptions {
+  return {
     cacheDir: intelCacheDir(db),
     s3Endpoint: process.env.VIGIL_S3_ENDPOINT,
     limits: {
@@ -37,7 +38,11 @@ export function intelManager(store: Store, db: string): IntelManager {
       maxEntriesPerList: envInt('VIGIL_INTEL_MAX_ENTRIES', DEFAULT_LIMITS.maxEntriesPerList),
       maxBytes: envInt('VIGIL_INTEL_MAX_BYTES', DEFAULT_LIMITS.maxBytes),
     },
-  });
+  };
+}
+
+export function intelManager(store: Store, db: string): IntelManager {
+  return new IntelManager(store, intelOptions(db));
 }
 
 export function parseFormat(f: string): ListFormat {

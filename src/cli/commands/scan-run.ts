@@ -9,14 +9,17 @@ import { bytes, fail, rate, severityLabel, table } from '../format.js';
 import { progressReporter } from '../progress.js';
 import type { StoreFlags } from './common.js';
 import { openStoreOrFail, storeFlag, storeLocation } from './store-open.js';
-import { intelManager, parseAdHoc } from '../intel-setup.js';
+import { intelManager, intelOptions, parseAdHoc } from '../intel-setup.js';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseInventory, setInstanceInventory } from '../../enrich/instance-identity.js';
 
-export interface ScanOptions extends StoreFlags { type?: string; region: string; flowFields?: string; force?: boolean; json?: boolean; progress: boolean; threatList?: string[]; trustedList?: string[]; offline?: boolean; inventory?: string }
+export interface ScanOptions extends StoreFlags { type?: string; region: string; flowFields?: string; force?: boolean; json?: boolean; progress: boolean; threatList?: string[]; trustedList?: string[]; offline?: boolean; inventory?: string; threads?: string }
 
 export async function runScan(paths: string[], o: ScanOptions): Promise<void> {
   if (o.type && !LOG_KINDS.includes(o.type as LogKind)) fail(`--type must be one of ${LOG_KINDS.join(', ')} (got ${o.type})`, 2);
+  const threads = o.threads === undefined ? availableParallelism() : Number(o.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) fail(`--threads must be a whole number from 1 to 256 (got ${o.threads})`, 2);
   const inventoryPath = o.inventory ?? process.env.VIGIL_INSTANCE_INVENTORY;
   if (inventoryPath) {
     try { setInstanceInventory(parseInventory(readFileSync(inventoryPath, 'utf8'))); } catch (e) { fail(`--inventory ${inventoryPath}: ${(e as Error).message}`, 2); }
@@ -41,6 +44,8 @@ export async function runScan(paths: string[], o: ScanOptions): Promise<void> {
       inputs: paths, store, type: o.type as LogKind | undefined, defaultRegion: o.region, force: o.force,
       flowFields: o.flowFields?.split(/[\s,]+/).filter(Boolean),
       services,
+      threads, threadSetup: { store: db, intel: { options: intelOptions(db), adHoc: adHoc ?? [] }, inventory: inventoryPath },
+      minBytesPerThread: envBytes('VIGIL_SCAN_THREAD_MIN_BYTES'),
       onProgress: (p) => bar.update(p),
     });
   } finally {
@@ -53,6 +58,13 @@ export async function runScan(paths: string[], o: ScanOptions): Promise<void> {
   if (o.json) process.stdout.write(JSON.stringify({ ...jsonReport(report, redactLocation(db), totals.total), lists }, null, 2) + '\n');
   else process.stdout.write(textReport(report, db, totals.total) + listsSummary(lists, report));
   process.exitCode = report.exitCode;
+}
+
+/** A byte count from the environment (undefined when unset or not a number ≥ 0). */
+function envBytes(name: string): number | undefined {
+  const v = process.env[name];
+  const n = v === undefined || v === '' ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function listsSummary(l: { loaded: { name: string; role: string; entries: number }[]; problems: string[] }, r: ScanReport): string {

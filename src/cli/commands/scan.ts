@@ -23,6 +23,7 @@ export function registerScan(program: Command): void {
     .option('--trusted-list <spec>', 'also use this trusted list for this scan: path[:FORMAT] (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--offline', 'do not refresh stored lists that are due (use their cached copies)')
     .option('--inventory <file>', 'ENI → instance inventory (JSON or CSV) naming instances in flow findings (default: $VIGIL_INSTANCE_INVENTORY)')
+    .option('--threads <n>', 'threads that read, parse and detect; account partitions are spread over them, the findings are the same (default: the CPU cores)')
     .option('--json', 'print the scan report as JSON on stdout')
     .option('--no-progress', 'do not show progress on stderr')
     .addHelpText('after', `
