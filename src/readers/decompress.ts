@@ -26,6 +26,14 @@ export interface ReadOutcome {
 }
 
 const CHUNK = 1 << 20;
+/**
+ * Decompressed bytes zlib may hold ahead of the reader: it inflates the next chunks on libuv's
+ * pool while this thread parses the current one. With the stream default (16 KiB) it stopped
+ * after each chunk until that one was taken, so parsing and inflating took turns (flow scans
+ * waited ~17% of the time); 4 chunks ahead cut a flow parse from 1.74 to 1.41 s per 1M lines here
+ * (best of three, paired).
+ */
+const READ_AHEAD = 4 * CHUNK;
 /** Damaged gzip objects up to this size, decoding to at most SALVAGE_OUT, are salvaged member by member in memory. */
 const SALVAGE_MAX = 64 << 20;
 const SALVAGE_OUT = 128 << 20;
@@ -71,7 +79,7 @@ export async function readObject(
   if (gzip) {
     // pipe() already reads in flowing mode, so counting compressed bytes with a listener is safe
     raw.on('data', (c: Buffer) => { out.bytesIn += c.length; });
-    stream = raw.pipe(createGunzip({ chunkSize: CHUNK }));
+    stream = raw.pipe(createGunzip({ chunkSize: CHUNK, readableHighWaterMark: READ_AHEAD }));
     raw.on('error', (e) => stream.destroy(e));
   }
   let failure: NodeJS.ErrnoException | undefined;
