@@ -50,6 +50,10 @@ export interface BenchArgs {
   startup: boolean;
   /** Print results.json on stdout instead of the tables. */
   json: boolean;
+  /** DuckDB side by side (bench/duckdb): the same files with SQL, 1 and 2 threads, against Vigil's scan; not in the default run, in --smoke on the smoke data. */
+  duckdb: boolean;
+  /** Log types of the DuckDB comparison (default all three). */
+  duckdbKinds: BenchKind[];
 }
 
 export const DEFAULT_RECORDS: Record<BenchKind, number> = { cloudtrail: 1_000_000, vpcflow: 1_000_000, dns: 1_000_000 };
@@ -67,7 +71,10 @@ export const USAGE = `npm run bench -- [flags]
                      cluster (records/s with 1 and 2 vigil workers on a private nats-server; not in --smoke),
                      cluster-sim (1,000 skewed accounts on 100 workers: balance and partitions moved on a loss and a join),
                      store-pg (findings write rate and ListFindings p50/p99 on SQLite and PostgreSQL; not in --smoke),
-                     startup (vigil --help, --version, types and a scan of samples/ against node -e 0)
+                     startup (vigil --help, --version, types and a scan of samples/ against node -e 0),
+                     duckdb (DuckDB with 1 and 2 threads and SQL for the same findings on the same files, against
+                     Vigil's scan at equal threads; only when named, and in --smoke)
+  --duckdb-kinds LIST  log types of the duckdb workload (default cloudtrail,vpcflow,dns)
   --cluster-store URL  store of the cluster workload (default a SQLite file; postgres://… for PostgreSQL)
   --store-pg-only    the store-pg workload on PostgreSQL only
   --store-pg-findings N  findings of the store-pg workload (default 100000, about a minute; 10000000 for the 10M run;
@@ -110,7 +117,7 @@ function positiveNumber(flag: string, v: string | undefined): number {
 }
 
 export function parseArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, slowClients: 500, clusterSim: true, cluster: true, storePgFindings: 100_000, startup: true, soak: {}, json: false };
+  const a: BenchArgs = { records: {}, runs: 3, kinds: [...BENCH_KINDS], modes: [...MODES], seed: 1, out: 'bench/.data', smoke: false, regenerate: false, nodeArgs: [], intel: true, apiFindings: 1_000_000, baselineEvents: 5_000_000, baselinePrincipals: 50_000, behaviorFlows: 2_000_000, behaviorInstances: 10_000, latencyFiles: 200, soakMinutes: 2, hostile: true, slowClients: 500, clusterSim: true, cluster: true, storePgFindings: 100_000, startup: true, soak: {}, json: false, duckdb: false, duckdbKinds: [...BENCH_KINDS] };
   let apiGiven: number | undefined;
   let baselineGiven: number | undefined, principalsGiven: number | undefined;
   let flowsGiven: number | undefined, instancesGiven: number | undefined;
@@ -118,6 +125,7 @@ export function parseArgs(argv: string[]): BenchArgs {
   let minutesGiven: number | undefined;
   let runsGiven = false;
   let storePgGiven: number | undefined;
+  let onlyGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
     const value = () => inline ?? argv[++i];
@@ -141,9 +149,11 @@ export function parseArgs(argv: string[]): BenchArgs {
         a.cluster = names.includes('cluster');
         if (!names.includes('store-pg')) a.storePgFindings = 0;
         a.startup = names.includes('startup');
-        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile', 'slow-clients', 'cluster', 'cluster-sim', 'store-pg', 'startup'].includes(k)).map((k) => {
+        a.duckdb = names.includes('duckdb');
+        onlyGiven = true;
+        a.kinds = names.filter((k) => !['intel', 'api', 'baseline', 'behavior', 'behaviour', 'latency', 'soak', 'hostile', 'slow-clients', 'cluster', 'cluster-sim', 'store-pg', 'startup', 'duckdb'].includes(k)).map((k) => {
           const kind = ALIASES[k];
-          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile, slow-clients, cluster, cluster-sim, store-pg, startup)`);
+          if (!kind) throw new Error(`unknown workload ${k} (cloudtrail, vpcflow, dns, intel, api, baseline, behavior, latency, soak, hostile, slow-clients, cluster, cluster-sim, store-pg, startup, duckdb)`);
           return kind;
         });
         break;
@@ -167,6 +177,11 @@ export function parseArgs(argv: string[]): BenchArgs {
       case '--soak-keep': a.soak.keep = true; break;
       case '--soak-prune': a.soak.prune = true; break;
       case '--json': a.json = true; break;
+      case '--duckdb-kinds': a.duckdbKinds = value().split(',').map((k) => {
+        const kind = ALIASES[k.trim().toLowerCase()];
+        if (!kind) throw new Error(`unknown log type ${k} for --duckdb-kinds (cloudtrail, vpcflow, dns)`);
+        return kind;
+      }); break;
       case '--cluster-store': a.clusterStore = value(); break;
       case '--store-pg-only': a.storePgOnly = true; break;
       case '--store-pg-findings': storePgGiven = positiveInt(flag, value()); break;
@@ -181,6 +196,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     }
   }
   if (a.smoke && !runsGiven) a.runs = 1;
+  if (a.smoke && !onlyGiven) a.duckdb = true; // DuckDB on the smoke data, pairing with the smoke's own scans: a few seconds
   if (a.smoke) a.slowClients = 0; // its timeouts take ~50 s: never part of the smoke run
   if (a.smoke) a.cluster = false; // worker processes and a nats-server: the cluster tests cover it
   if (a.smoke) a.storePgFindings = 0; // needs PostgreSQL and takes a minute: the store tests cover it

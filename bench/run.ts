@@ -27,6 +27,7 @@ import { printClusterSim, runClusterSim, type ClusterSim } from './cluster/sim.j
 import { printClusterThroughput, runClusterThroughput, type ClusterThroughput } from './cluster/throughput.js';
 import { printStorePgBench, runStorePgBench, type StorePgBench } from './store-pg/run.js';
 import { printStartupBench, runStartupBench, type StartupBench } from './startup.js';
+import { printDuckdbBench, runDuckdbBench, type DuckdbBench } from './duckdb/run.js';
 
 function modesFor(kind: BenchKind, selected: Mode[]): Mode[] {
   return selected.filter((m) => m !== 'ceiling-json' || kind === 'dns');
@@ -117,6 +118,12 @@ async function main(): Promise<number> {
     process.stderr.write('done\n');
   }
 
+  let duckdb: DuckdbBench | undefined;
+  if (args.duckdb) {
+    const sets = args.duckdbKinds.map((kind) => datasets.find((d) => d.kind === kind) ?? { ...ensureDataset(out, kind, recordsFor(args, kind), args.seed, args.regenerate), kind });
+    duckdb = await runDuckdbBench(sets, args.runs, { pin: args.pin, nodeArgs: args.nodeArgs, existing: samples, optional: args.smoke });
+  }
+
   let startup: StartupBench | undefined;
   if (args.startup) startup = await runStartupBench(args.smoke ? 3 : Math.max(5, args.runs));
 
@@ -138,15 +145,16 @@ async function main(): Promise<number> {
   if (cluster) print(`\n${printClusterThroughput(cluster)}`);
   if (storePg) print(`\n${printStorePgBench(storePg)}`);
   if (startup) print(`\n${printStartupBench(startup)}`);
+  if (duckdb) print(`\n${printDuckdbBench(duckdb)}`);
   const resultsPath = join(out, 'results.json');
   const results = {
     generatedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile, slowClients, clusterSim, cluster, storePg, startup,
+    args, datasets: manifests, summary, samples, intel, api, baseline, behavior, latency, soak, hostile, slowClients, clusterSim, cluster, storePg, startup, duckdb,
   };
   writeFileSync(resultsPath, JSON.stringify(results, null, 2));
   if (args.json) console.log(JSON.stringify(results, null, 2));
   else console.log(`\nresults: ${resultsPath}`);
-  return summary.problems.length > 0 || (soak?.problems.length ?? 0) > 0 || (startup?.problems.length ?? 0) > 0 ? 1 : 0;
+  return summary.problems.length > 0 || (soak?.problems.length ?? 0) > 0 || (startup?.problems.length ?? 0) > 0 || (duckdb?.problems.length ?? 0) > 0 ? 1 : 0;
 }
 
 main().then((code) => { process.exitCode = code; }, (e: unknown) => {
