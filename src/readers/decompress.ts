@@ -6,7 +6,7 @@
  * whatever decoded before the damage being delivered either way.
  */
 import * as zlib from 'node:zlib';
-import { constants as Z, createGunzip, inflateRawSync } from 'node:zlib';
+import { constants as Z, createGunzip, inflateRawSync, type ZlibOptions } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { SourceObject } from '../sources/index.js';
 import { DEFAULT_LIMITS, RATIO_CHECK_AFTER, type ParseLimits } from '../parsers/limits.js';
@@ -79,7 +79,9 @@ export async function readObject(
   if (gzip) {
     // pipe() already reads in flowing mode, so counting compressed bytes with a listener is safe
     raw.on('data', (c: Buffer) => { out.bytesIn += c.length; });
-    stream = raw.pipe(createGunzip({ chunkSize: CHUNK, readableHighWaterMark: READ_AHEAD }));
+    // (zlib hands its options to the Transform it is, so the stream's own option applies; @types lacks it)
+    const options: ZlibOptions & { readableHighWaterMark: number } = { chunkSize: CHUNK, readableHighWaterMark: READ_AHEAD };
+    stream = raw.pipe(createGunzip(options));
     raw.on('error', (e) => stream.destroy(e));
   }
   let failure: NodeJS.ErrnoException | undefined;
