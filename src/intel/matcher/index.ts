@@ -34,37 +34,53 @@ export interface IndexStats {
   ipv6: number;
   domains: number;
   ipPort: number;
+  /** Bytes of the exact IPv4 table. */
+  ipv4Bytes: number;
+  /** Bytes of the CIDR table (segments and directory). */
+  cidrBytes: number;
+  /** Bytes of the domain table. */
+  domainBytes: number;
+  /** The three above: what the index holds in typed arrays (IPv6 and ip:port entries, few, are in Maps). */
   bytes: number;
 }
 
-/** Growable parallel typed arrays, so millions of indicators never become objects. */
-class U32Buf {
-  a = new Uint32Array(1024);
+/** Growable typed arrays for the CIDR blocks, held until build (the exact addresses go straight into their table). */
+class CidrBuf {
+  starts: Uint32Array;
+  prefixes: Uint8Array;
+  ids: Int32Array;
   n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) { const b = new Uint32Array(this.a.length * 2); b.set(this.a); this.a = b; }
-    this.a[this.n++] = v;
+  constructor(cap: number) {
+    this.starts = new Uint32Array(cap);
+    this.prefixes = new Uint8Array(cap);
+    this.ids = new Int32Array(cap);
+  }
+  push(start: number, prefix: number, id: number): void {
+    if (this.n === this.starts.length) {
+      const m = Math.max(1024, this.n * 2);
+      const a = new Uint32Array(m); a.set(this.starts); this.starts = a;
+      const b = new Uint8Array(m); b.set(this.prefixes); this.prefixes = b;
+      const c = new Int32Array(m); c.set(this.ids); this.ids = c;
+    }
+    this.starts[this.n] = start;
+    this.prefixes[this.n] = prefix;
+    this.ids[this.n++] = id;
   }
 }
-class I32Buf {
-  a = new Int32Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) { const b = new Int32Array(this.a.length * 2); b.set(this.a); this.a = b; }
-    this.a[this.n++] = v;
-  }
-}
+
+/** Exact addresses inserted at a time (4 MiB): enough for the inserts to sweep the table in order. */
+const BATCH_MAX = 1 << 20;
 
 export class IntelIndexBuilder {
   private readonly sets = new MatchSets();
   private readonly lists: IndexedList[] = [];
   private readonly threats: string[] = [];
   private readonly threatIds = new Map<string, number>();
-  private readonly exactAddr = new U32Buf();
-  private readonly exactId = new I32Buf();
-  private readonly rangeBegin = new U32Buf();
-  private readonly rangeEnd = new U32Buf();
-  private readonly rangeId = new I32Buf();
+  private readonly exact = new Ipv4ExactTable();
+  private batch = new Uint32Array(256);
+  private batchN = 0;
+  private batchId = 0;
+  private cidrs = new CidrBuf(1024);
   private readonly v6 = new Ipv6Table();
   private readonly domains = new DomainTable();
   private readonly ipPort = new Map<number, Map<number, number>>();
@@ -87,12 +103,15 @@ export class IntelIndexBuilder {
           if (!m) this.ipPort.set(addr, (m = new Map()));
           m.set(port, this.union(m.get(port) ?? 0, id));
         } else if (prefix === 32) {
-          this.exactAddr.push(addr);
-          this.exactId.push(id);
+          // batched: a batch holds addresses of one match id, inserted in hash order when full
+          if (this.batchN !== 0 && this.batchId !== id) this.flush();
+          this.batchId = id;
+          if (this.batchN === this.batch.length) {
+            if (this.batch.length < BATCH_MAX) { const b = new Uint32Array(this.batch.length * 2); b.set(this.batch); this.batch = b; } else this.flush();
+          }
+          this.batch[this.batchN++] = addr;
         } else {
-          this.rangeBegin.push(addr);
-          this.rangeEnd.push(prefix === 0 ? 0xffffffff : (addr + 2 ** (32 - prefix) - 1) >>> 0);
-          this.rangeId.push(id);
+          this.cidrs.push(addr, prefix, id);
         }
       },
       ipv6: (hex, prefix, port, threat) => {
@@ -111,14 +130,32 @@ export class IntelIndexBuilder {
 
   private threatId(name: string): number {
     let id = this.threatIds.get(name);
-    if (id === undefined) { id = this.threats.push(name) - 1; this.threatIds.set(name, id); }
+    if (id === undefined) {
+      // a copy (exact, lone surrogates too): the parser's string may be a slice that keeps the whole list text alive
+      const own = JSON.parse(JSON.stringify(name)) as string;
+      id = this.threats.push(own) - 1;
+      this.threatIds.set(own, id);
+    }
     return id;
   }
 
+  private flush(): void {
+    this.exact.addMany(this.batch, this.batchN, this.batchId, this.union);
+    this.batchN = 0;
+  }
+
+  /**
+   * The index. Each exact address's id also takes in the CIDR blocks covering it, so a lookup
+   * that finds the address is answered without the CIDR table. A builder builds once.
+   */
   build(): IntelIndex {
-    const exact = new Ipv4ExactTable(this.exactAddr.a, this.exactId.a, this.exactAddr.n, this.union);
-    const ranges = this.rangeBegin.n ? new Ipv4RangeTable(this.rangeBegin.a, this.rangeEnd.a, this.rangeId.a, this.rangeBegin.n, this.union) : undefined;
-    return new IntelIndex(this.sets, this.lists, this.threats, exact, ranges, this.v6, this.domains, this.ipPort, this.ipPort6);
+    this.flush();
+    this.batch = new Uint32Array(0);
+    const c = this.cidrs;
+    const ranges = c.n ? new Ipv4RangeTable(c.starts, c.prefixes, c.ids, c.n, this.union) : undefined;
+    this.cidrs = new CidrBuf(0); // the blocks are in the table now
+    if (ranges) this.exact.map((addr, v) => { const r = ranges.get(addr); return r === 0 || r === v ? v : this.union(v, r); });
+    return new IntelIndex(this.sets, this.lists, this.threats, this.exact, ranges, this.v6, this.domains, this.ipPort, this.ipPort6);
   }
 }
 
@@ -147,14 +184,9 @@ export class IntelIndex {
 
   /** IPv4 as an unsigned 32-bit number; `port` the remote port (-1 if none). Returns a match id, 0 = none. */
   lookupV4(addr: number, port = -1): number {
-    const ranges = this.ranges;
-    // start the range lookup's first read before the hash probe, so their cache misses overlap
-    const first = ranges ? ranges.start(addr) : 0;
+    // a listed address's id already holds the blocks covering it (see build)
     let id = this.exact.get(addr);
-    if (ranges) {
-      const r = ranges.finish(addr, first);
-      if (r !== 0) id = id === 0 ? r : this.sets.union(id, r);
-    }
+    if (id === 0 && this.ranges) id = this.ranges.get(addr);
     if (port >= 0 && this.ipPort.size !== 0) {
       const p = this.ipPort.get(addr)?.get(port);
       if (p !== undefined) id = id === 0 ? p : this.sets.union(id, p);
@@ -177,7 +209,7 @@ export class IntelIndex {
 
   /** A domain (lower-case, no trailing dot) or any subdomain of a listed one. */
   lookupDomain(name: string): number {
-    return this.domains.get(name)[0];
+    return this.domains.getId(name);
   }
 
   /** Like lookupDomain, also returning the listed domain that matched (the name or a parent). */
@@ -197,7 +229,8 @@ export class IntelIndex {
     return {
       ipv4: this.exact.size, ipv4Cidrs: this.ranges?.blocks ?? 0, ipv4Segments: this.ranges?.segments ?? 0,
       ipv6: this.v6.size, domains: this.domains.size, ipPort,
-      bytes: this.exact.bytes + (this.ranges?.bytes ?? 0),
+      ipv4Bytes: this.exact.bytes, cidrBytes: this.ranges?.bytes ?? 0, domainBytes: this.domains.bytes,
+      bytes: this.exact.bytes + (this.ranges?.bytes ?? 0) + this.domains.bytes,
     };
   }
 

@@ -14,7 +14,7 @@ export interface MatchRef {
 export class MatchSets {
   private readonly sets: MatchRef[][] = [[]];
   private readonly byKey = new Map<string, number>();
-  private readonly unionMemo = new Map<number, number>();
+  private readonly unionMemo = new Map<number | string, number>();
 
   /** The id of the set holding exactly these pairs. */
   intern(refs: MatchRef[]): number {
@@ -38,7 +38,9 @@ export class MatchSets {
   union(a: number, b: number): number {
     if (a === 0 || a === b) return b;
     if (b === 0) return a;
-    const memoKey = a < b ? a * 1_048_576 + b : b * 1_048_576 + a;
+    const lo = a < b ? a : b, hi = a < b ? b : a;
+    // exact as a number while lo < 2^21 (ids are below 2^31); a string past that
+    const memoKey = lo < 2_097_152 ? lo * 2_147_483_648 + hi : `${lo},${hi}`;
     let id = this.unionMemo.get(memoKey);
     if (id === undefined) {
       const seen = new Set<string>();
