@@ -5,7 +5,7 @@
  * invalid) or ERROR with the reason. A refresh that fails keeps the last good copy — cached on
  * disk — in use, records `lastError`, and leaves the status ACTIVE.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Store } from '../store/types.js';
@@ -13,7 +13,7 @@ import type { EngineServices } from '../engine/services.js';
 import { fetchList, FetchError } from './fetch.js';
 import type { IntelList, ListCounts } from './list.js';
 import { IntelIndexBuilder, type IntelIndex } from './matcher/index.js';
-import { parserForFormat } from './formats/registry.js';
+import { parseListBuffer, parseListFile } from './formats/stream.js';
 import { validateList } from './validate.js';
 import type { ListFormat, ListRole, ThreatPurpose } from './types.js';
 
@@ -195,17 +195,19 @@ export class IntelManager {
     const trusted = new IntelIndexBuilder();
     const loaded: { name: string; role: ListRole; entries: number }[] = [];
     const problems: string[] = [];
-    const add = (name: string, id: string, role: ListRole, purpose: string, format: ListFormat, text: string, sha256?: string) => {
+    // the list is streamed into the index (formats/stream.ts): its text is never held whole
+    const add = async (name: string, id: string, role: ListRole, purpose: string, format: ListFormat, from: { path: string } | { body: Buffer }, sha256?: string) => {
       const sink = (role === 'TRUSTED' ? trusted : threat).sink({ id, name, purpose, sha256 });
       // trust is about addresses: a port on a trusted entry is ignored, not a reason to never match
       const target = role === 'TRUSTED' ? { ...sink, ipv4: (a: number, p: number, _port: number, t?: string) => sink.ipv4(a, p, -1, t), ipv6: (h: string, p: number, _port: number, t?: string) => sink.ipv6(h, p, -1, t) } : sink;
-      parserForFormat(format).parse(text, target, { now: this.now() });
+      if ('path' in from) await parseListFile(from.path, format, target, { now: this.now() });
+      else parseListBuffer(from.body, format, target, { now: this.now() });
       loaded.push({ name, role, entries: sink.counts.ipv4 + sink.counts.ipv6 + sink.counts.domains });
     };
     for (const l of await this.list()) {
       if (!l.activate || l.status !== 'ACTIVE') continue;
       try {
-        add(l.name, l.id, l.role, l.purpose, l.format, await readFile(this.cachePath(l), 'utf8'), l.sha256);
+        await add(l.name, l.id, l.role, l.purpose, l.format, { path: this.cachePath(l) }, l.sha256);
       } catch (e) {
         problems.push(`list ${l.name}: cached copy unreadable (${(e as Error).message}); run vigil intel refresh ${l.name} --force`);
       }
@@ -213,7 +215,7 @@ export class IntelManager {
     for (const a of adHoc) {
       try {
         const res = await fetchList(a.location, {}, { maxBytes: this.limits.maxBytes, s3Endpoint: this.opts.s3Endpoint });
-        if (res.status === 'fetched') add(a.name, `adhoc:${a.name}`, a.role, a.purpose, a.format, res.body.toString('utf8'), res.sha256);
+        if (res.status === 'fetched') await add(a.name, `adhoc:${a.name}`, a.role, a.purpose, a.format, { body: res.body }, res.sha256);
       } catch (e) {
         problems.push(`list ${a.name}: ${(e as Error).message}`);
       }

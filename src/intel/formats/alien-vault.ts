@@ -16,26 +16,34 @@ import { clip } from './common.js';
 
 const WHOLE = /^\d+$/;
 
+/**
+ * Parses the lines of `text` (the whole list, or a run of whole lines of it, see stream.ts),
+ * numbering them after `line`; a BOM is skipped only when `atStart`. Returns the last line's number.
+ */
+export function parseAlienVaultLines(text: string, sink: IndicatorSink, line: number, atStart: boolean): number {
+  const n = text.length;
+  let pos = atStart && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    const raw = text.slice(pos, end).trim();
+    pos = end + 1;
+    line++;
+    if (!raw || raw.startsWith('#')) continue;
+    const f = raw.split('#');
+    const reliability = f[1]?.trim(), risk = f[2]?.trim();
+    if (reliability && !WHOLE.test(reliability)) { sink.error(line, `reliability is not a number: ${clip(reliability)}`); continue; }
+    if (risk && !WHOLE.test(risk)) { sink.error(line, `risk is not a number: ${clip(risk)}`); continue; }
+    const p = parseIndicator(f[0]);
+    if (p.kind === 'domain') { sink.error(line, `not an IP address: ${clip(f[0])}`); continue; }
+    emitIndicator(p, sink, f[3]?.trim() || undefined, line);
+  }
+  return line;
+}
+
 export const alienVaultParser: ListFormatParser = {
   format: 'ALIEN_VAULT',
   parse(text: string, sink: IndicatorSink): void {
-    const n = text.length;
-    let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let line = 0;
-    while (pos < n) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = n;
-      const raw = text.slice(pos, end).trim();
-      pos = end + 1;
-      line++;
-      if (!raw || raw.startsWith('#')) continue;
-      const f = raw.split('#');
-      const reliability = f[1]?.trim(), risk = f[2]?.trim();
-      if (reliability && !WHOLE.test(reliability)) { sink.error(line, `reliability is not a number: ${clip(reliability)}`); continue; }
-      if (risk && !WHOLE.test(risk)) { sink.error(line, `risk is not a number: ${clip(risk)}`); continue; }
-      const p = parseIndicator(f[0]);
-      if (p.kind === 'domain') { sink.error(line, `not an IP address: ${clip(f[0])}`); continue; }
-      emitIndicator(p, sink, f[3]?.trim() || undefined, line);
-    }
+    parseAlienVaultLines(text, sink, 0, true);
   },
 };

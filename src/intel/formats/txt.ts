@@ -17,11 +17,11 @@
  * bare TLD such as `.onion`, a malformed address) is an error for that line; parsing goes on.
  *
  * Hot path: lists may hold millions of lines. IPv4 lines (`a.b.c.d`, `/nn`, `:port`, with or
- * without a trailing comment) cost a character scan, one slice and one `ipv4ToInt`; plain
- * lower-case domain lines a character scan and one slice; only other lines (IPv6, URLs, upper
- * case, errors) go through `parseIndicator` and its regular expressions.
+ * without a trailing comment) cost a character scan (`ipv4In`: `ipv4ToInt` over a range of the
+ * text, no slice); plain lower-case domain lines a character scan and one slice; only other lines
+ * (IPv6, URLs, upper case, errors) go through `parseIndicator` and its regular expressions.
+ * `parse` takes the whole text; `parseTxtLines` runs of whole lines, for streaming (stream.ts).
  */
-import { ipv4ToInt } from '../../core/index.js';
 import { emitIndicator, maskV4, parseIndicator } from '../ip-text.js';
 import type { IndicatorSink, ListFormatParser } from '../types.js';
 import { clip, hasUrlPath, URL_PATH_WITHOUT_HOST, urlHost } from './common.js';
@@ -109,8 +109,25 @@ function restIsComment(text: string, i: number, e: number): boolean {
  * followed by a trailing comment. False (nothing emitted) for anything else, including
  * out-of-range prefixes and ports, which the general path then reports.
  */
+/** `ipv4ToInt(text.slice(s, e))` without the slice (the same rules: 1–3 digits per part, each ≤ 255, four parts). */
+export function ipv4In(text: string, s: number, e: number): number {
+  let n = 0, part = 0, digits = 0, dots = 0;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      n = n * 256 + part; part = 0; digits = 0;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return n * 256 + part;
+}
+
 function fastIpv4(text: string, s: number, e: number, sink: IndicatorSink): boolean {
-  const whole = ipv4ToInt(text.slice(s, e));
+  const whole = ipv4In(text, s, e);
   if (whole >= 0) { sink.ipv4(whole, 32, -1, undefined); return true; }
   let i = s;
   while (i < e) {
@@ -119,7 +136,7 @@ function fastIpv4(text: string, s: number, e: number, sink: IndicatorSink): bool
     else break;
   }
   if (i === e) return false;
-  const addr = ipv4ToInt(text.slice(s, i));
+  const addr = ipv4In(text, s, i);
   if (addr < 0) return false;
   let prefix = 32, port = -1;
   const sep = text.charCodeAt(i);
@@ -155,25 +172,34 @@ function fastDomain(text: string, s: number, e: number, sink: IndicatorSink): bo
   return true;
 }
 
+/**
+ * Parses the lines of `text` (the whole list, or a run of whole lines of it: streaming reads
+ * cut the file after a line break, see stream.ts), numbering them after `line`; a BOM is
+ * skipped only when `atStart`. Returns the number of the last line read.
+ */
+export function parseTxtLines(text: string, sink: IndicatorSink, line: number, atStart: boolean): number {
+  const n = text.length;
+  let pos = atStart && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    line++;
+    let s = pos, e = end;
+    pos = end + 1;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+    if (s === e) continue;
+    const c = text.charCodeAt(s);
+    if (c === 35 || c === 59 || (c === 47 && text.charCodeAt(s + 1) === 47)) continue;
+    if (c >= 48 && c <= 57 ? fastIpv4(text, s, e, sink) : c >= 97 && c <= 122 && fastDomain(text, s, e, sink)) continue;
+    parseLine(text.slice(s, e), line, sink);
+  }
+  return line;
+}
+
 export const txtParser: ListFormatParser = {
   format: 'TXT',
   parse(text: string, sink: IndicatorSink): void {
-    const n = text.length;
-    let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let line = 0;
-    while (pos < n) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = n;
-      line++;
-      let s = pos, e = end;
-      pos = end + 1;
-      while (s < e && isSpace(text.charCodeAt(s))) s++;
-      while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
-      if (s === e) continue;
-      const c = text.charCodeAt(s);
-      if (c === 35 || c === 59 || (c === 47 && text.charCodeAt(s + 1) === 47)) continue;
-      if (c >= 48 && c <= 57 ? fastIpv4(text, s, e, sink) : c >= 97 && c <= 122 && fastDomain(text, s, e, sink)) continue;
-      parseLine(text.slice(s, e), line, sink);
-    }
+    parseTxtLines(text, sink, 0, true);
   },
 };
