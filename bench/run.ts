@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   if (args.intel) {
     const sizes = args.smoke ? { ipv4: 100_000, cidrs: 10_000, domains: 10_000, queries: 1_000_000 } : { ipv4: 10_000_000, cidrs: 1_000_000, domains: 1_000_000, queries: 20_000_000 };
     process.stderr.write(`intel matcher: ${sizes.ipv4.toLocaleString('en-US')} IPv4 + ${sizes.cidrs.toLocaleString('en-US')} CIDR + ${sizes.domains.toLocaleString('en-US')} domains … `);
-    intel = await runIntelBench(sizes);
+    intel = await runIntelBench(sizes, out, args.smoke ? 1 : Math.max(5, args.runs));
     process.stderr.write(`${(intel.loadMs / 1000).toFixed(1)} s to load\n`);
   }
 
