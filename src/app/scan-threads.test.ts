@@ -64,3 +64,17 @@ test('scan threads: partitions go whole to one thread, by bytes; reports add up'
   assert.deepEqual(m.tallies, [{ type: 'T', severity: 2, created: 3, updated: 0, occurrences: 3 }]);
   assert.deepEqual(m.trustedSkipped, { vpcflow: 3 });
 });
+
+test('scan threads: one thread when there is nothing to spread or no way to start another', async () => {
+  const { scanThreads } = await import('./scan-threads.js');
+  const obj = (acct: string, size: number): SourceObject => ({ uri: `file:///x/${acct}`, key: `AWSLogs/${acct}/CloudTrail/us-east-1/2026/03/02/f.json`, size, ref: () => ({}) } as unknown as SourceObject);
+  const many = [obj('111111111111', 64 << 20), obj('222222222222', 64 << 20), obj('333333333333', 64 << 20)];
+  const layout = { partitions: 64, unprefixed: false };
+  const base = { inputs: [], store: undefined as never, threads: 8, threadSetup: { store: 'x.db' } };
+  assert.equal(scanThreads(base, many, layout), 3, 'at most one thread per account group');
+  assert.equal(scanThreads({ ...base, threads: 2 }, many, layout), 2);
+  assert.equal(scanThreads(base, [obj('111111111111', 4 << 20), obj('222222222222', 4 << 20)], layout), 1, 'too few bytes to be worth a thread');
+  assert.equal(scanThreads({ ...base, threadSetup: undefined }, many, layout), 1, 'no way to open the store in a thread');
+  assert.equal(scanThreads({ ...base, detectors: [] }, many, layout), 1, 'own detectors do not cross threads');
+  assert.equal(scanThreads(base, many, { partitions: 1, unprefixed: true }), 1, 'state from before partitions');
+});
