@@ -16,7 +16,8 @@ import { Prng } from '../prng.js';
 import { FINDING_TYPES, type Finding, type FindingCandidate } from '../../src/core/index.js';
 import { sampleCandidate } from '../../src/findings/samples.js';
 import { buildFinding } from '../../src/findings/build.js';
-import { PostgresStore, SqliteStore, type FindingPageQuery, type Store } from '../../src/store/index.js';
+import { SqliteStore, type FindingPageQuery, type Store } from '../../src/store/index.js';
+import { PostgresStore } from '../../src/store/postgres/index.js';
 import { createTestDatabase } from '../../src/testing/postgres.js';
 import { si } from '../stats.js';
 

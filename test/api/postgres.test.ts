@@ -14,7 +14,7 @@ import {
   type GuardDutyClient, type SortCriteria,
 } from '@aws-sdk/client-guardduty';
 import { allPages, KEYS, MEMBER1_ACCOUNT, MEMBER2_ACCOUNT, scanSamples, startHarness, type Harness } from './harness.js';
-import { PostgresStore } from '../../src/store/index.js';
+import { PostgresStore } from '../../src/store/postgres/index.js';
 
 type Backend = { h: Harness; admin: GuardDutyClient; D: string; m2: string };
 let sqlite: Backend, postgres: Backend;
