@@ -4,10 +4,13 @@
  */
 
 /** Parses dotted IPv4 to an unsigned 32-bit number; -1 if it is not a valid IPv4 address. */
-export function ipv4ToInt(s: string): number {
+export function ipv4ToInt(s: string): number { return ipv4In(s, 0, s.length); }
+
+/** `ipv4ToInt(text.slice(s, e))` without the slice (1–3 digits per part, each ≤ 255, four parts). */
+export function ipv4In(text: string, s: number, e: number): number {
   let n = 0, part = 0, digits = 0, dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       part = part * 10 + (c - 48);
       if (++digits > 3 || part > 255) return -1;

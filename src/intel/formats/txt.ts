@@ -22,6 +22,7 @@
  * (IPv6, URLs, upper case, errors) go through `parseIndicator` and its regular expressions.
  * `parse` takes the whole text; `parseTxtLines` runs of whole lines, for streaming (stream.ts).
  */
+import { ipv4In } from '../../core/ip.js';
 import { emitIndicator, maskV4, parseIndicator } from '../ip-text.js';
 import type { IndicatorSink, ListFormatParser } from '../types.js';
 import { clip, hasUrlPath, URL_PATH_WITHOUT_HOST, urlHost } from './common.js';
@@ -109,23 +110,6 @@ function restIsComment(text: string, i: number, e: number): boolean {
  * followed by a trailing comment. False (nothing emitted) for anything else, including
  * out-of-range prefixes and ports, which the general path then reports.
  */
-/** `ipv4ToInt(text.slice(s, e))` without the slice (the same rules: 1–3 digits per part, each ≤ 255, four parts). */
-export function ipv4In(text: string, s: number, e: number): number {
-  let n = 0, part = 0, digits = 0, dots = 0;
-  for (let i = s; i < e; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return -1;
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      n = n * 256 + part; part = 0; digits = 0;
-    } else return -1;
-  }
-  if (dots !== 3 || digits === 0) return -1;
-  return n * 256 + part;
-}
-
 function fastIpv4(text: string, s: number, e: number, sink: IndicatorSink): boolean {
   const whole = ipv4In(text, s, e);
   if (whole >= 0) { sink.ipv4(whole, 32, -1, undefined); return true; }
