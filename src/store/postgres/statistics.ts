@@ -6,8 +6,8 @@
  * criteria left to the JavaScript predicate are counted while scanning. The answers are SQLite's
  * (the conformance suite runs both).
  */
-import type { Finding, SeverityLevel } from '../../core/index.js';
-import { severityLevel } from '../../core/index.js';
+import type { Finding } from '../../core/index.js';
+import { countsFromRows } from '../count-rows.js';
 import { resourceIdOf } from '../../findings/resource-id.js';
 import { RESOURCE_SUMMARY_COLUMNS, SUMMARY_COLUMNS } from '../criteria-fields.js';
 import type { StatsGroup, StatsRow, StoreCounts } from '../types.js';
@@ -67,18 +67,8 @@ export async function findingStatistics(query: Query, scan: Scan, s: Scope, p: P
 
 /** Totals by severity level and type; `where` names only summary columns (type, account, severity, archived). */
 export async function countFindings(query: Query, where: string[], args: unknown[]): Promise<StoreCounts> {
-  const bySeverity: Record<SeverityLevel, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
-  const byType: Record<string, number> = {};
-  let total = 0, archived = 0;
-  for (const r of await query(`SELECT type, severity, archived, sum(n) AS n FROM finding_totals ${whereOf([...where, 'n > 0'])}
-      GROUP BY type, severity, archived`, args)) {
-    const n = r.n as number;
-    total += n;
-    if (r.archived) archived += n;
-    bySeverity[severityLevel(r.severity as number)] += n;
-    byType[r.type as string] = (byType[r.type as string] ?? 0) + n;
-  }
-  return { total, archived, bySeverity, byType };
+  return countsFromRows(await query(`SELECT type, severity, archived, sum(n) AS n FROM finding_totals ${whereOf([...where, 'n > 0'])}
+      GROUP BY type, severity, archived`, args));
 }
 
 /** The accounts with at least one finding (in a region), sorted. */

@@ -3,11 +3,12 @@
  * GuardDuty JSON plus the columns queries filter and sort on.
  */
 import { filterFromRow, filterValues } from '../filter-rows.js';
+import { countsFromRows } from '../count-rows.js';
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Finding, SeverityLevel } from '../../core/index.js';
-import { severityLevel, severityRange } from '../../core/index.js';
+import type { Finding } from '../../core/index.js';
+import { severityRange } from '../../core/index.js';
 import type { CommitBatch, FilterRecord, FindingPage, FindingPageQuery, FindingQuery, StateRow, StatsGroup, StatsRow, Store, StoreCounts, UsageRow } from '../types.js';
 import { FencedError } from '../types.js';
 import { compileCriteria } from '../../findings/criteria.js';
@@ -93,17 +94,7 @@ export class SqliteStore implements Store {
 
   async countFindings(q: Omit<FindingQuery, 'limit' | 'offset' | 'sort'> = {}): Promise<StoreCounts> {
     const { sql, args } = this.where(q);
-    const bySeverity: Record<SeverityLevel, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
-    const byType: Record<string, number> = {};
-    let total = 0, archived = 0;
-    for (const r of this.db.prepare(`SELECT type, severity, archived, COUNT(*) AS n FROM findings ${sql} GROUP BY type, severity, archived`).all(...args) as Row[]) {
-      const n = r.n as number;
-      total += n;
-      if (r.archived) archived += n;
-      bySeverity[severityLevel(r.severity as number)] += n;
-      byType[r.type as string] = (byType[r.type as string] ?? 0) + n;
-    }
-    return { total, archived, bySeverity, byType };
+    return countsFromRows(this.db.prepare(`SELECT type, severity, archived, COUNT(*) AS n FROM findings ${sql} GROUP BY type, severity, archived`).all(...args) as Row[]);
   }
 
   async deleteFindings(ids: string[]): Promise<number> {
